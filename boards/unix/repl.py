@@ -1,0 +1,153 @@
+# The unix board's REPL: what a board's firmware does on its USB serial port,
+# for the MicroPython unix port on a pseudo-terminal (tools/simboard.py
+# starts it). Like a board it mounts its own filesystem ("flash": a host
+# directory) at /, runs /main.py at boot, and speaks the friendly REPL and
+# the raw REPL that mpremote drives (Ctrl-A raw, Ctrl-B friendly, Ctrl-C
+# clear, Ctrl-D run or soft reset). A soft reset ends this process with
+# exit status 3 (back to raw REPL) or 4 (back to the friendly REPL, main.py
+# again); the launcher starts a fresh interpreter, so the heap starts clean
+# as it does on a board. Raw-paste mode is declined ("R\x00"), which
+# mpremote answers by falling back to the plain raw REPL.
+#
+#     micropython -X heapsize=N repl.mpy FLASH_DIR [raw]
+
+import gc
+import sys
+
+import vfs
+
+_RAW_RESET = 3
+_FRIENDLY_RESET = 4
+
+_in = sys.stdin.buffer
+_out = sys.stdout.buffer
+
+
+def _w(b):
+    _out.write(b)
+
+
+def _getc():
+    c = _in.read(1)
+    if not c:
+        sys.exit(0)  # the launcher closed the line: power off
+    return c[0]
+
+
+def _mount(flash):
+    vfs.umount("/")
+    vfs.mount(vfs.VfsPosix(flash), "/")
+    import os
+
+    os.chdir("/")
+    sys.path[:] = ["", ".frozen", "/lib"]
+
+
+def _run(src, mode, g):
+    try:
+        exec(compile(src, "<stdin>", mode), g)
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: BLE001 - a board prints every error
+        sys.print_exception(e, sys.stdout)
+
+
+def _raw_repl(g):
+    _w(b"raw REPL; CTRL-B to exit\r\n")
+    line = bytearray()
+    while True:
+        _w(b">")
+        line[:] = b""
+        while True:
+            c = _getc()
+            if c == 1:  # Ctrl-A: raw-paste request (Ctrl-E A Ctrl-A) or reset
+                if line == b"\x05A":
+                    _w(b"R\x00")
+                    line[:] = b""
+                    continue
+                _w(b"raw REPL; CTRL-B to exit\r\n>")
+                line[:] = b""
+            elif c == 2:  # Ctrl-B: friendly REPL
+                _w(b"\r\n")
+                return
+            elif c == 3:  # Ctrl-C: clear
+                line[:] = b""
+            elif c == 4:  # Ctrl-D: run, or soft reset when empty
+                break
+            else:
+                line.append(c)
+        _w(b"OK")
+        if not line:
+            _w(b"\r\nMPY: soft reboot\r\n")
+            sys.exit(_RAW_RESET)
+        src = bytes(line)
+        line[:] = b""
+        gc.collect()
+        try:
+            exec(compile(src, "<stdin>", "exec"), g)
+            _w(b"\x04")
+        except SystemExit:
+            _w(b"\x04\x04")
+            sys.exit(_RAW_RESET)
+        except BaseException as e:  # noqa: BLE001
+            _w(b"\x04")
+            sys.print_exception(e, sys.stdout)
+        _w(b"\x04")
+
+
+def _friendly_repl(g):
+    v = sys.implementation.version
+    _w(b"MicroPython %d.%d.%d on unix board (simulated); Ctrl-A raw REPL, Ctrl-D soft reset\r\n"
+       % (v[0], v[1], v[2]))
+    line = bytearray()
+    _w(b">>> ")
+    while True:
+        c = _getc()
+        if c == 1:
+            _w(b"\r\n")
+            _raw_repl(g)
+            _w(b">>> ")
+        elif c == 2:
+            _w(b"\r\n>>> ")
+        elif c == 3:
+            line[:] = b""
+            _w(b"\r\nKeyboardInterrupt\r\n>>> ")
+        elif c == 4:
+            if not line:
+                _w(b"\r\nMPY: soft reboot\r\n")
+                sys.exit(_FRIENDLY_RESET)
+        elif c in (8, 127):
+            if line:
+                line[:] = line[:-1]
+                _w(b"\x08 \x08")
+        elif c == 13 or c == 10:
+            _w(b"\r\n")
+            if line:
+                src = bytes(line)
+                line[:] = b""
+                _run(src, "single", g)
+            _w(b">>> ")
+        else:
+            line.append(c)
+            _w(bytes((c,)))
+
+
+def main():
+    _mount(sys.argv[1])
+    g = {"__name__": "__main__"}
+    if "raw" in sys.argv[2:]:
+        _raw_repl(g)
+    else:
+        import os
+
+        try:
+            os.stat("/main.py")
+            with open("/main.py") as f:
+                src = f.read()
+            _run(src, "exec", {"__name__": "__main__"})
+        except OSError:
+            pass
+    _friendly_repl(g)
+
+
+main()

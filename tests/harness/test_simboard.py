@@ -1,0 +1,132 @@
+"""The simulated board (tools/simboard.py + boards/unix/repl.py) as mpremote,
+`make deploy` and `pytest --device` see it: the paths that reach real
+hardware, exercised without any."""
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import serial
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import simboard  # noqa: E402
+import toolchain  # noqa: E402
+
+MPREMOTE = [sys.executable, "-m", "mpremote"]
+
+
+@pytest.fixture
+def board(tmp_path):
+    b = simboard.SimBoard(tmp_path / "flash")
+    port = b.start()
+    yield b, port
+    b.stop()
+
+
+def mpremote(port, *args, timeout=60):
+    return subprocess.run(MPREMOTE + ["connect", port, *args], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def test_mpremote_runs_code_on_the_board(board):
+    b, port = board
+    r = mpremote(port, "exec", "import sys; print(sys.implementation.name, 6 * 7)")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["micropython", "42"]
+
+
+def test_errors_come_back_as_a_traceback_and_a_failed_command(board):
+    b, port = board
+    r = mpremote(port, "exec", "def f():\n    raise ValueError('on the board')\nf()")
+    assert r.returncode != 0
+    assert "ValueError: on the board" in r.stdout + r.stderr
+
+
+def test_soft_reset_gives_a_fresh_interpreter_with_the_boards_heap(board):
+    b, port = board
+    assert mpremote(port, "exec", "x = bytearray(50000)").returncode == 0
+    boots = b.boots
+    r = mpremote(port, "soft-reset", "exec", "import gc; gc.collect(); print(gc.mem_free()); print('x' in globals())")
+    free, has_x = r.stdout.split()
+    assert has_x == "False"
+    assert b.boots == boots + 1
+    assert 90_000 < int(free) < b.heap  # the esp32 profile, less the REPL's own
+
+
+def test_deploy_installs_the_firmware_and_main_py(board, tmp_path):
+    b, port = board
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "deploy.py"), "--board", "unix",
+                        "--port", port], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "deployed to" in r.stdout
+    flash = tmp_path / "flash"
+    core = toolchain.parts()["core"]["modules"]
+    assert sorted(p.relative_to(flash / "lib").as_posix() for p in (flash / "lib").rglob("*.mpy")) == \
+        sorted(m.replace(".py", ".mpy") for m in core)
+    assert (flash / "main.py").read_text() == (ROOT / "boards" / "unix" / "main.py").read_text()
+    # A stale module from an earlier deploy does not survive a new one.
+    (flash / "lib" / "mikey" / "gone.mpy").write_bytes(b"M")
+    r = subprocess.run([sys.executable, str(ROOT / "tools" / "deploy.py"), "--board", "unix",
+                        "--port", port], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert not (flash / "lib" / "mikey" / "gone.mpy").exists()
+
+    # Boot: a soft reset from the friendly REPL runs main.py, as on a board.
+    with serial.Serial(port, timeout=0.2) as s:
+        s.write(b"\r\x03\x02")  # friendly REPL
+        time.sleep(0.2)
+        s.read(4096)
+        s.write(b"\x04")  # soft reset
+        out = b""
+        deadline = time.monotonic() + 10
+        while b">>> " not in out and time.monotonic() < deadline:
+            out += s.read(4096)
+    assert b"soft reboot" in out
+    assert b"mikey 0.1.0 on unix: MicroPython 1." in out
+
+
+def test_friendly_repl_evaluates_lines(board):
+    b, port = board
+    with serial.Serial(port, timeout=0.2) as s:
+        s.write(b"\r\x03\x02")
+        time.sleep(0.2)
+        s.read(4096)
+        s.write(b"6 * 7\r")
+        out = b""
+        deadline = time.monotonic() + 5
+        while b"42" not in out and time.monotonic() < deadline:
+            out += s.read(4096)
+    assert b"42" in out
+
+
+def test_pytest_device_runs_firmware_tests_on_the_board(board, pytester, monkeypatch):
+    b, port = board
+    monkeypatch.setenv("PYTHONPATH", str(ROOT / "tests"))
+    pytester.makeini("[pytest]\nfirmware_testpaths = fw\n")
+    fw = pytester.mkdir("fw")
+    for h in ("fwtest.py", "fwrun.py"):
+        (fw / h).write_text((ROOT / "tests" / "firmware" / h).read_text())
+    (fw / "test_dev.py").write_text(textwrap.dedent("""
+        import sys
+        from fwtest import no_alloc
+        from mikey.buffer import Writer
+        def test_on_board():
+            assert sys.path[0] == "/fwtest"
+            w = Writer(bytearray(4))
+            no_alloc(w.u32, 0x01020304)
+            assert bytes(w.buf) == b"\\x01\\x02\\x03\\x04"
+        def test_fails_on_board():
+            raise RuntimeError("seen on the board")
+    """))
+    r = pytester.runpytest_subprocess("-p", "mpytest", f"--device={port}")
+    r.assert_outcomes(passed=1, failed=1)
+    out = r.stdout.str()
+    assert "test_on_board[device-mpy] PASSED" in out or "1 passed" in out
+    assert "RuntimeError: seen on the board" in out
+    assert f"firmware: board at {port} through mpremote: MicroPython 1." in out
+    assert (b.flash / "fwtest" / "mikey" / "buffer.mpy").exists()
+    assert not (b.flash / "lib").exists()  # tests never touch what deploy installs

@@ -1,0 +1,91 @@
+"""The make targets' tools: demo, size, bench, and the tool chain's own
+error when no MicroPython is available."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import toolchain  # noqa: E402
+
+
+def tool(name, *args, env=None, timeout=600):
+    return subprocess.run([sys.executable, str(ROOT / "tools" / name), *args], capture_output=True,
+                          text=True, timeout=timeout, env=env, cwd=ROOT)
+
+
+def test_every_firmware_module_belongs_to_exactly_one_part():
+    parts = toolchain.parts()
+    owners = {}
+    for name, part in parts.items():
+        for m in part["modules"]:
+            assert m not in owners, f"{m} in both {owners.get(m)} and {name}"
+            owners[m] = name
+        for d in part["deps"]:
+            assert d in parts
+    assert sorted(owners) == sorted(str(p) for p in toolchain.firmware_sources())
+    for name in parts:
+        assert toolchain.part_closure([name])[-1] == name
+
+
+def test_demo_reads_every_public_vector_on_the_device():
+    r = tool("demo.py")
+    assert r.returncode == 0, r.stderr
+    vectors = json.loads((ROOT / "tests/vectors/public.json").read_text())["vectors"]
+    for v in vectors:
+        assert v["id"] in r.stdout
+    assert r.stdout.count("identical; 0 B allocated") == len(vectors)
+    assert f"{len(vectors)} public messages, 0 problems." in r.stdout
+    assert "MicroPython 1." in r.stdout and "heap 32 KB (tight profile)" in r.stdout
+
+
+def test_size_reports_modules_parts_and_total():
+    r = tool("size.py")
+    assert r.returncode == 0, r.stderr
+    assert "mikey/buffer.py" in r.stdout
+    assert "core (core)" in r.stdout
+    assert "total (every part)" in r.stdout
+    data = json.loads((toolchain.BUILD / "size.json").read_text())
+    for board in ("esp32", "rp2040"):
+        assert data["total"][board] == sum(m[board] for m in data["modules"].values())
+        built = toolchain.BUILD / "mpy" / toolchain.profiles()[board].arch / "mikey" / "buffer.mpy"
+        assert data["modules"]["mikey/buffer.py"][board] == built.stat().st_size
+
+
+def test_bench_prints_the_table_and_writes_json(tmp_path):
+    out = tmp_path / "bench.json"
+    r = tool("bench.py", "-k", "read a common header", "--json", str(out))
+    assert r.returncode == 0, r.stderr
+    head = next(line for line in r.stdout.splitlines() if line.startswith("operation"))
+    for col in ("this PC", "R", "esp32 est.", "rp2040 est.", "alloc/op", "min heap"):
+        assert col in head
+    data = json.loads(out.read_text())
+    assert data["interpreter"].startswith("MicroPython 1.")
+    assert data["r_seconds"] == {"esp32": 1.0, "rp2040": 1.9}
+    (row,) = data["rows"]
+    assert row["name"].startswith("buffer: read a common header")
+    assert row["alloc"] == 0
+    assert row["r"] == row["us"] / row["r_us"]
+    assert row["estimates_s"]["rp2040"] == row["r"] * 1.9
+    assert 4096 < row["min_heap"] <= 32768
+
+
+def test_a_missing_interpreter_is_named_clearly():
+    env = dict(os.environ, MICROPYTHON="/nonexistent/micropython")
+    r = tool("demo.py", env=env)
+    assert r.returncode == 1
+    assert "MICROPYTHON=/nonexistent/micropython: no such file" in r.stderr
+
+
+def test_without_the_wheel_the_tool_chain_asks_for_MICROPYTHON(monkeypatch):
+    import pytest
+
+    monkeypatch.delenv("MICROPYTHON", raising=False)
+    monkeypatch.setattr(toolchain, "_bin", lambda name: None)
+    with pytest.raises(toolchain.ToolchainError) as e:
+        toolchain.micropython()
+    assert "CPython 3.11 on x86-64" in str(e.value)
+    assert "MICROPYTHON=/path/to/micropython" in str(e.value)

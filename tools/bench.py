@@ -1,0 +1,152 @@
+"""make bench: time firmware operations under the MicroPython unix port.
+
+Times are printed on this machine and in units of R, one pow(y, x, p) with
+the OAKLEY 5 prime (RFC 3526 §2) and a 256-bit exponent, measured in the same
+interpreter process as the operation. Device figures are R multiples times
+each board's r_seconds (boards/*/board.json): estimates from instruction
+counts, not measurements on a chip. "min heap" is the smallest -X heapsize=
+in which the operation, with its modules loaded as .mpy, runs (bisection).
+Everything is also written to build/bench.json for comparison across commits.
+"""
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import toolchain
+
+BENCH_SRC = Path(__file__).resolve().parent / "bench"
+HEAP_STEP = 256
+
+
+def build(arch) -> list[Path]:
+    fw = toolchain.build_firmware(arch)
+    out = toolchain.BUILD / "bench" / (arch or "bytecode")
+    for src in sorted(BENCH_SRC.glob("*.py")):
+        toolchain.compile_mpy(src, out / (src.stem + ".mpy"), arch,
+                              source_name=f"tools/bench/{src.name}")
+    return [out, fw]
+
+
+def run_one(path, module, i, heap) -> dict:
+    r = toolchain.run_micropython(
+        ["-c", f"import benchrun; benchrun.main({module!r}, {i})"], heap=heap, path=path,
+        timeout=600)
+    if r.returncode != 0:
+        raise toolchain.ToolchainError(
+            f"benchmark {module}[{i}] failed under {heap} B heap:\n{r.stderr.decode(errors='replace')}")
+    return json.loads(r.stdout.decode().strip().splitlines()[-1])
+
+
+def probe(path, module, i, heap) -> bool:
+    try:
+        r = toolchain.run_micropython(
+            ["-c", f"import benchrun; benchrun.probe({module!r}, {i})"], heap=heap, path=path,
+            timeout=600)
+    except subprocess.TimeoutExpired:
+        return False
+    return r.returncode == 0 and b"PROBE-OK" in r.stdout
+
+
+def min_heap(path, module, i, start: int) -> int | None:
+    """Smallest heap (to HEAP_STEP bytes) in which setup + one run succeed."""
+    hi = start
+    while not probe(path, module, i, hi):
+        hi *= 2
+        if hi > 16 << 20:
+            return None
+    lo = 1024  # below what the interpreter itself needs
+    while hi - lo > HEAP_STEP:
+        mid = (lo + hi) // 2 // HEAP_STEP * HEAP_STEP
+        if mid <= lo:
+            break
+        if probe(path, module, i, mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def fmt_time(us: float) -> str:
+    if us >= 1e6:
+        return f"{us / 1e6:.2f} s"
+    if us >= 1e3:
+        return f"{us / 1e3:.2f} ms"
+    return f"{us:.1f} µs"
+
+
+def git_commit() -> str | None:
+    r = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=toolchain.ROOT,
+                       capture_output=True, text=True)
+    return r.stdout.strip() or None
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--profile", default="tight", help="heap profile for timing (default: tight)")
+    ap.add_argument("-k", dest="select", help="only benchmarks whose name contains this")
+    ap.add_argument("--no-heap", action="store_true", help="skip the min-heap bisection")
+    ap.add_argument("--json", default=str(toolchain.BUILD / "bench.json"))
+    args = ap.parse_args(argv)
+
+    prof = toolchain.profiles()[args.profile]
+    boards = [p for p in toolchain.profiles().values() if p.r_seconds is not None]
+    arch = toolchain.host_arch()
+    path = build(arch)
+    mpv = toolchain.micropython_version()
+    print(f"interpreter: {mpv}")
+    print(f"machine:     {platform.machine()} {platform.processor() or ''}".rstrip())
+    print(f"timing heap: {prof.heap // 1024} KB ({prof.name} profile); modules loaded as .mpy")
+    print("device columns: time in R x seconds per R on the chip (estimates, boards/*/board.json)\n")
+
+    rows = []
+    for mod in sorted(BENCH_SRC.glob("bench_*.py")):
+        names = _bench_names(path, mod.stem, prof.heap)
+        for i, name in enumerate(names):
+            if args.select and args.select not in name:
+                continue
+            res = run_one(path, mod.stem, i, prof.heap)
+            res["name"] = name
+            res["module"] = mod.stem
+            res["r"] = res["us"] / res["r_us"]
+            res["estimates_s"] = {p.board: res["r"] * p.r_seconds for p in boards}
+            res["min_heap"] = None if args.no_heap else min_heap(path, mod.stem, i, prof.heap)
+            rows.append(res)
+
+    w = max([len(r["name"]) for r in rows] + [9]) + 2
+    est_heads = "".join(f"{p.board + ' est.':>13}" for p in boards)
+    print(f"{'operation':<{w}}{'this PC':>11}{'R':>10}{est_heads}{'alloc/op':>10}{'min heap':>10}")
+    for r in rows:
+        ests = "".join(f"{fmt_time(r['estimates_s'][p.board] * 1e6):>13}" for p in boards)
+        heap = f"{r['min_heap'] / 1024:.2f}K" if r["min_heap"] else "-"
+        print(f"{r['name']:<{w}}{fmt_time(r['us']):>11}{r['r']:>10.4f}{ests}{r['alloc']:>9}B{heap:>10}")
+    r_us = min(r["r_us"] for r in rows) if rows else None
+    if r_us:
+        print(f"\nR on this machine: {fmt_time(r_us)} (best of the runs above)")
+
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "commit": git_commit(), "interpreter": mpv, "machine": platform.machine(),
+        "timing_profile": prof.name, "timing_heap": prof.heap,
+        "r_seconds": {p.board: p.r_seconds for p in boards}, "rows": rows}, indent=1))
+    print(f"written: {out.relative_to(toolchain.ROOT) if out.is_relative_to(toolchain.ROOT) else out}")
+    return 0
+
+
+def _bench_names(path, module, heap) -> list[str]:
+    r = toolchain.run_micropython(
+        ["-c", f"import {module}; print('\\n'.join(b[0] for b in {module}.BENCHES))"],
+        heap=heap, path=path, timeout=60)
+    if r.returncode != 0:
+        raise toolchain.ToolchainError(f"cannot load {module}: {r.stderr.decode(errors='replace')}")
+    return r.stdout.decode().splitlines()
+
+
+if __name__ == "__main__":
+    toolchain.run_tool("bench", main)
