@@ -32,10 +32,113 @@ class MikeyError(Exception):
     code = ERR_UNSPEC
 
 
+# -- cannot be parsed: Error no 13 (RFC 4738 §3.9.2) -------------------------
+
+
 class Truncated(MikeyError):
-    """The input ended inside a field: the message cannot be parsed."""
+    """The input ended inside a field."""
 
     code = ERR_UNPARSEABLE
+
+
+class BadLength(MikeyError):
+    """A length field overruns its payload or the message, or is not one
+    the field's type allows."""
+
+    code = ERR_UNPARSEABLE
+
+
+class UnknownPayload(MikeyError):
+    """A Next payload value names no payload this implementation knows."""
+
+    code = ERR_UNPARSEABLE
+
+
+class UnexpectedPayload(MikeyError):
+    """A payload that does not belong in this message type or at this place:
+    repeated, out of order, or a mandatory one missing."""
+
+    code = ERR_UNPARSEABLE
+
+
+class TrailingData(MikeyError):
+    """Bytes after the last payload."""
+
+    code = ERR_UNPARSEABLE
+
+
+class BadVersion(MikeyError):
+    """Common header version is not 1."""
+
+    code = ERR_UNPARSEABLE
+
+
+# -- parsed, but not supported or not acceptable ----------------------------
+
+
+class UnsupportedDataType(MikeyError):
+    code = ERR_DT
+
+
+class UnsupportedPRF(MikeyError):
+    code = ERR_PRF
+
+
+class UnsupportedMAC(MikeyError):
+    """KEMAC or V MAC algorithm not supported, or NULL MAC on a transport
+    the caller has not declared protected."""
+
+    code = ERR_MAC
+
+
+class UnsupportedEncryption(MikeyError):
+    code = ERR_EA
+
+
+class UnsupportedHash(MikeyError):
+    code = ERR_HA
+
+
+class UnsupportedDHGroup(MikeyError):
+    code = ERR_DH
+
+
+class BadIdentity(MikeyError):
+    """ID type not supported, or not the identity expected."""
+
+    code = ERR_ID
+
+
+class UnsupportedCert(MikeyError):
+    code = ERR_CERT
+
+
+class UnsupportedPolicy(MikeyError):
+    """SP protocol type not supported."""
+
+    code = ERR_SP
+
+
+class BadPolicyParam(MikeyError):
+    """SP parameter value not supported, or keys that do not fit the policy."""
+
+    code = ERR_SPPAR
+
+
+class AuthFailure(MikeyError):
+    """MAC or verification message does not match."""
+
+    code = ERR_AUTH
+
+
+class InvalidTimestamp(MikeyError):
+    """Timestamp outside the accepted window, or of an unsupported type."""
+
+    code = ERR_TS
+
+
+class Replay(InvalidTimestamp):
+    """A message already accepted within the window (RFC 3830 §5.4)."""
 
 
 class Overflow(MikeyError):
