@@ -11,33 +11,12 @@ shows only the lengths of its keys.
 
 import hmac as _stdlib_hmac  # compare_digest only
 from dataclasses import dataclass
-from enum import IntEnum
 
 from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from .codec.enums import EncrAlg, MacAlg, PrfFunc
 from .errors import AuthFailure, BadLength, UnsupportedEncryption, UnsupportedMAC, UnsupportedPRF
-
-
-class PrfFunc(IntEnum):
-    """HDR PRF func (§6.1 Table 6.1.c; RFC 6043 Table 6.3)."""
-    MIKEY_1 = 0
-    PRF_HMAC_SHA_256 = 1
-
-
-class EncrAlg(IntEnum):
-    """KEMAC Encr alg (§6.2 Table 6.2.a; RFC 6043 Table 6.5)."""
-    NULL = 0
-    AES_CM_128 = 1
-    AES_KW_128 = 2
-    AES_CM_256 = 3
-
-
-class MacAlg(IntEnum):
-    """KEMAC MAC alg and V Auth alg (§6.2 Table 6.2.b; RFC 6043 Table 6.6)."""
-    NULL = 0
-    HMAC_SHA_1_160 = 1
-    HMAC_SHA_256_256 = 2
 
 
 # Table 4.1.3: constants for keys derived from a TGK (data protocol keys).
