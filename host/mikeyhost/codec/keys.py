@@ -126,9 +126,10 @@ class KeyData:
         return b"".join(out)
 
 
-def _read_key_chain(r: Reader, next_payload: int, next_at: int) -> list[KeyData]:
+def _read_key_chain(r: Reader, next_payload: int, next_at: int, padded: bool = False) -> list[KeyData]:
     """Key data sub-payloads until Next = 0; `next_at` is the offset of the
-    Next field that announced the first one."""
+    Next field that announced the first one. `padded`: zero bytes may follow
+    the last one (AES-KW padding, docs/profile.md)."""
     keys = []
     while next_payload != PayloadType.LAST:
         if next_payload != PayloadType.KEY_DATA:
@@ -137,19 +138,27 @@ def _read_key_chain(r: Reader, next_payload: int, next_at: int) -> list[KeyData]
         next_at = r.pos
         key_data, next_payload = KeyData.read(r)
         keys.append(key_data)
+    if padded and r.remaining() < AES_KW_MAX_PAD and not any(r.data[r.pos:r.end]):
+        return keys
     if not r.at_end():
         raise TrailingData(f"{r.remaining()} bytes after the last Key data sub-payload",
                            offset=r.pos)
     return keys
 
 
-def decode_key_data(plaintext: bytes) -> list[KeyData]:
+# AES-KW pads to a multiple of 8 bytes and to at least 16 (docs/profile.md).
+AES_KW_MAX_PAD = 16
+
+
+def decode_key_data(plaintext: bytes, *, padded: bool = False) -> list[KeyData]:
     """The Key data sub-payloads of a KEMAC's (decrypted) Encr data. Empty
-    Encr data (an update without keys, §6.2) gives an empty list."""
+    Encr data (an update without keys, §6.2) gives an empty list. With
+    `padded` (AES-KW), fewer than 16 zero bytes after the last one are
+    padding; anything else after it is TrailingData."""
     r = Reader(plaintext)
     if r.at_end():
         return []
-    return _read_key_chain(r, PayloadType.KEY_DATA, 0)
+    return _read_key_chain(r, PayloadType.KEY_DATA, 0, padded)
 
 
 def encode_key_data(keys: list[KeyData]) -> bytes:

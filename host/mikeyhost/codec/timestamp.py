@@ -74,7 +74,7 @@ class _TimeValue:
             return None
         return ntp_to_datetime(self.t64())
 
-    def _value_bytes(self) -> bytes:
+    def value_bytes(self) -> bytes:
         n = TS_LEN.get(self.ts_type)
         if n is None:
             raise ValueError(f"TS type {self.ts_type} is not supported")
@@ -107,7 +107,7 @@ class T(_TimeValue, Payload):
         return cls(TsType(ts_type), int.from_bytes(value, "big")), next_payload
 
     def write(self, next_payload: int) -> bytes:
-        return u8(next_payload) + u8(self.ts_type) + self._value_bytes()
+        return u8(next_payload) + u8(self.ts_type) + self.value_bytes()
 
 
 @dataclass
@@ -134,4 +134,4 @@ class TR(_TimeValue, Payload):
 
     def write(self, next_payload: int) -> bytes:
         return u8(next_payload) + u8(self.ts_role, "TS Role") + u8(self.ts_type) + \
-            self._value_bytes()
+            self.value_bytes()
