@@ -1,28 +1,373 @@
-"""The `mikey` command line."""
+"""The `mikey` command line: inspect MIKEY messages and run the PSK and
+NULL exchanges from a PC, with every random and time input fixable so that
+known-answer vectors can be made.
+
+Protocol errors exit with status 1 and one line on stderr. Keys appear in
+readable output only with --show-keys; JSON output carries them (it is what
+tools consume: docs/profile.md, "SRTP contexts").
+"""
 
 import argparse
+import base64
+import binascii
+import json
+import os
+import re
 import sys
+import time
+from pathlib import Path
 
-from mikeyhost import __version__
+from mikeyhost import __version__, sdp
+from mikeyhost.errors import MikeyError, PeerError
+from mikeyhost.payloads import EncrAlg, MacAlg, SrtpPolicy, decode_message
+from mikeyhost.render import render_tree, to_json
+from mikeyhost.replay import NTP_ONE_SECOND, ReplayCache
+
+UNIX_TO_NTP = 2208988800  # seconds from 1900-01-01 to 1970-01-01
+
+
+class UsageError(Exception):
+    """Bad command-line input (exit status 2)."""
+
+
+# -- inputs --------------------------------------------------------------------------
+
+_HEX = re.compile(r"^[0-9a-fA-F\s:]+$")
+
+
+def parse_message_text(text: str) -> bytes:
+    """A MIKEY message written as hex, base64, an SDP a=key-mgmt line, a
+    whole SDP description or an RTSP KeyMgmt header value."""
+    text = text.strip()
+    if not text:
+        raise UsageError("empty message")
+    if "key-mgmt:" in text:
+        lines = [ln for ln in text.splitlines() if "key-mgmt:" in ln]
+        return sdp.parse_attribute(lines[0][lines[0].index("key-mgmt:") - (2 if "a=key-mgmt:" in lines[0] else 0):]).data
+    if text.startswith("prot=") or text.lower().startswith("keymgmt:"):
+        return sdp.parse_rtsp_header(text.split(":", 1)[1] if text.lower().startswith("keymgmt:") else text)[0][2]
+    compact = re.sub(r"[\s:]", "", text)
+    if _HEX.match(text) and len(compact) % 2 == 0:
+        return bytes.fromhex(compact)
+    try:
+        return base64.b64decode(compact, validate=True)
+    except (binascii.Error, ValueError):
+        raise UsageError("message is not hex, base64, an SDP key-mgmt line or a KeyMgmt header") from None
+
+
+def read_message(arg: str | None) -> bytes:
+    """MESSAGE argument: text as above, a file (binary or text), or stdin
+    when absent or '-'."""
+    if arg is None or arg == "-":
+        raw = sys.stdin.buffer.read()
+    elif len(arg) < 4096 and os.path.isfile(arg):
+        raw = Path(arg).read_bytes()
+    else:
+        return parse_message_text(arg)
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError:
+        return raw  # a binary message
+    if raw[:1] == b"\x01" and not text.isprintable():
+        return raw
+    return parse_message_text(text)
+
+
+def hex_arg(what: str, length: int | None = None):
+    def parse(value: str) -> bytes:
+        try:
+            b = bytes.fromhex(value.replace(":", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what}: not hex") from None
+        if length is not None and len(b) != length:
+            raise argparse.ArgumentTypeError(f"{what}: {length} bytes expected, got {len(b)}")
+        return b
+    return parse
+
+
+def ntp64(value: str) -> int:
+    v = value.lower().removeprefix("0x")
+    if not re.fullmatch(r"[0-9a-f]{1,16}", v):
+        raise argparse.ArgumentTypeError("NTP timestamp: up to 16 hex digits (seconds << 32 | fraction)")
+    return int(v, 16)
+
+
+def ntp_now() -> int:
+    t = time.time()
+    return (int(t) + UNIX_TO_NTP) % (1 << 32) << 32 | int((t % 1) * (1 << 32))
+
+
+def cs_arg(value: str):
+    from mikeyhost.psk import CryptoSession
+
+    parts = value.split(":")
+    if not 1 <= len(parts) <= 3:
+        raise argparse.ArgumentTypeError("--cs SSRC[:ROC[:POLICY]]")
+    try:
+        ssrc = int(parts[0], 16)
+        roc = int(parts[1]) if len(parts) > 1 else 0
+        policy = int(parts[2]) if len(parts) > 2 else 0
+    except ValueError:
+        raise argparse.ArgumentTypeError("--cs SSRC (hex)[:ROC (decimal)[:POLICY no]]") from None
+    if not (0 <= ssrc < 1 << 32 and 0 <= roc < 1 << 32 and 0 <= policy < 256):
+        raise argparse.ArgumentTypeError("--cs values out of range")
+    return CryptoSession(ssrc, roc, policy)
+
+
+# Names accepted by --policy, mapped to SrtpPolicy fields (RFC 3830 Table 6.10.1.a).
+POLICY_NAMES = {
+    "cipher": ("encr_alg", {"null": 0, "aes-cm": 1, "aes-f8": 2}),
+    "key_len": ("encr_key_len", None), "auth": ("auth_alg", {"null": 0, "hmac-sha1": 1}),
+    "auth_key_len": ("auth_key_len", None), "salt_len": ("salt_key_len", None),
+    "kdr": ("kdr", None), "srtp_encryption": ("srtp_encr", None), "srtcp_encryption": ("srtcp_encr", None),
+    "srtp_auth": ("srtp_auth", None), "tag_len": ("auth_tag_len", None), "prefix_len": ("prefix_len", None),
+    "fec_order": ("fec_order", None),
+}
+
+
+def policy_arg(value: str) -> SrtpPolicy:
+    pol = SrtpPolicy.profile_default()
+    for item in filter(None, value.split(",")):
+        k, _, v = item.partition("=")
+        if k not in POLICY_NAMES or not v:
+            raise argparse.ArgumentTypeError(f"--policy: {k!r}; known: {', '.join(POLICY_NAMES)}")
+        field, names = POLICY_NAMES[k]
+        try:
+            setattr(pol, field, names[v.lower()] if names and v.lower() in names else int(v, 0))
+        except (KeyError, ValueError):
+            raise argparse.ArgumentTypeError(f"--policy {k}={v}") from None
+    return pol
+
+
+ENCR = {"aes-cm": EncrAlg.AES_CM_128, "aes-kw": EncrAlg.AES_KW_128, "aes-cm-256": EncrAlg.AES_CM_256}
+MAC = {"sha1": MacAlg.HMAC_SHA_1_160, "sha256": MacAlg.HMAC_SHA_256_256}
+
+
+# -- outputs -------------------------------------------------------------------------
+
+
+def contexts_text(contexts, show_keys: bool) -> str:
+    lines = []
+    for c in contexts:
+        p = c.policy
+        key = c.master_key.hex() if show_keys else "*" * 8
+        salt = c.master_salt.hex() if show_keys else "*" * 8
+        lines.append(f"CS {c.cs_id}: SSRC {c.ssrc:08x} ROC {c.roc} MKI {c.mki.hex() if c.mki else '-'}  "
+                     f"{p['cipher']}/{p['auth']} tag {p['tag_len']}  master key {key}  salt {salt}")
+    if contexts and not show_keys:
+        lines.append("(keys hidden: --show-keys shows them)")
+    return "\n".join(lines)
+
+
+def keys_json(contexts) -> list:
+    return [c.to_json(show_keys=True) for c in contexts]
+
+
+# -- commands ------------------------------------------------------------------------
+
+
+def cmd_decode(args) -> int:
+    data = read_message(args.message)
+    contexts, tolerated = None, None
+    if args.psk is not None or args.protected:
+        from mikeyhost.psk import open_i_message
+
+        decoded, contexts, tolerated = open_i_message(data, args.psk, protected=args.protected)
+    else:
+        decoded = decode_message(data, tolerant=True)
+    if args.json:
+        out = to_json(decoded, show_keys=True)
+        if tolerated is not None:
+            out["tolerated"] = tolerated
+        if contexts is not None:
+            out["keys"] = keys_json(contexts)
+        print(json.dumps(out, indent=1))
+    else:
+        print(render_tree(decoded, show_keys=args.show_keys))
+        if tolerated or decoded.tolerated:
+            print("tolerated: " + ", ".join(tolerated or decoded.tolerated))
+        if contexts is not None:
+            print(contexts_text(contexts, args.show_keys))
+    return 0
+
+
+def _offer(args):
+    from mikeyhost.psk import CryptoSession, Offer, identity, key_data
+
+    null = args.mode == "null"
+    if not null and args.psk is None:
+        raise UsageError("psk mode needs --psk")
+    key = args.tek if args.tek is not None else args.tgk if args.tgk is not None else os.urandom(16)
+    return Offer(
+        csb_id=int.from_bytes(args.csb_id if args.csb_id is not None else os.urandom(4), "big"),
+        t=args.time if args.time is not None else ntp_now(),
+        rand=args.rand if args.rand is not None else os.urandom(16),
+        keys=[key_data(key, tek=args.tek is not None, salt=args.salt, mki=args.mki)],
+        cs=args.cs or [CryptoSession(int.from_bytes(os.urandom(4), "big"))],
+        idi=identity(args.idi), idr=identity(args.idr),
+        policies=[args.policy or SrtpPolicy.profile_default()], v=args.verify,
+        encr_alg=EncrAlg.NULL if null else ENCR[args.encr], mac_alg=MacAlg.NULL if null else MAC[args.mac],
+        prf_func=args.prf)
+
+
+def cmd_init(args) -> int:
+    from mikeyhost.psk import Initiator
+
+    init = Initiator(args.psk if args.mode == "psk" else None, _offer(args))
+    if args.json:
+        print(json.dumps({"message": init.message.hex(), "keys": keys_json(init.contexts())}, indent=1))
+    else:
+        print(sdp.format_attribute(init.message) if args.sdp else init.message.hex())
+        if args.show_keys:
+            print(contexts_text(init.contexts(), True), file=sys.stderr)
+    return 0
+
+
+def cmd_respond(args) -> int:
+    from mikeyhost.psk import Responder, identity
+
+    if args.mode == "psk" and args.psk is None:
+        raise UsageError("psk mode needs --psk")
+    r = Responder(args.psk, idr=identity(args.idr), expect_idi=identity(args.expect_idi),
+                  replay=ReplayCache(window=args.window), protected=args.protected or args.mode == "null",
+                  tolerant=args.tolerant, minisip_v=args.minisip_v)
+    res = r.respond(read_message(args.message), args.now if args.now is not None else ntp_now())
+    if args.json:
+        print(json.dumps({"message": res.message.hex() if res.message else None,
+                          "keys": keys_json(res.contexts), "tolerated": res.tolerated,
+                          "error": None if res.error is None else
+                          {"code": int(res.error.code), "reason": str(res.error)}}, indent=1))
+    else:
+        if res.message is not None:
+            print(sdp.format_attribute(res.message) if args.sdp else res.message.hex())
+        if res.contexts:
+            print(contexts_text(res.contexts, args.show_keys), file=sys.stderr)
+        if res.tolerated:
+            print("tolerated: " + ", ".join(res.tolerated), file=sys.stderr)
+        if res.message is None and res.error is None:
+            print("no response: the Initiator asked for no verification message (V = 0)", file=sys.stderr)
+    if res.error is not None:
+        print(f"mikey respond: {_reason(res.error)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_finish(args) -> int:
+    from mikeyhost.psk import Initiator, identity
+
+    init = Initiator.from_message(args.psk if args.mode == "psk" else None, read_message(args.init),
+                                  minisip_v=args.minisip_v)
+    contexts = init.finish(read_message(args.message), expect_idr=identity(args.expect_idr))
+    if args.json:
+        print(json.dumps({"keys": keys_json(contexts)}, indent=1))
+    else:
+        print(contexts_text(contexts, args.show_keys))
+    return 0
+
+
+def _reason(e: MikeyError) -> str:
+    if isinstance(e, PeerError):
+        return f"the peer answered with Error no {', '.join(str(int(c)) for c in e.codes)}"
+    return f"{type(e).__name__} (Error no {int(e.code)}): {e}"
+
+
+# -- parser --------------------------------------------------------------------------
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mikey",
-        description="MIKEY (RFC 3830) key management: the PC side of the "
-                    "device firmware.")
+        description="MIKEY (RFC 3830) key management: the PC side of the device firmware.")
     p.add_argument("--version", action="version", version=f"mikey {__version__}")
-    p.add_subparsers(dest="command", metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def common(sp, message=True):
+        sp.add_argument("--json", action="store_true", help="machine-readable output (keys included)")
+        sp.add_argument("--show-keys", action="store_true", help="show key material in readable output")
+        if message:
+            sp.add_argument("message", nargs="?", metavar="MESSAGE",
+                            help="hex, base64, an SDP a=key-mgmt line or a file; none or - reads stdin")
+
+    d = sub.add_parser("decode", help="show a MIKEY message as a tree (or JSON)")
+    d.add_argument("--psk", type=hex_arg("--psk"), help="pre-shared key: decrypt the KEMAC, check the MAC")
+    d.add_argument("--protected", action="store_true",
+                   help="the transport was protected: open a MIKEY-NULL message's keys")
+    common(d)
+    d.set_defaults(func=cmd_decode)
+
+    i = sub.add_parser("init", help="make an I_MESSAGE")
+    i.add_argument("mode", choices=["psk", "null"])
+    i.add_argument("--psk", type=hex_arg("--psk"))
+    i.add_argument("--csb-id", type=hex_arg("--csb-id", 4))
+    i.add_argument("--rand", type=hex_arg("--rand"))
+    i.add_argument("--time", type=ntp64, metavar="NTP64HEX")
+    i.add_argument("--idi", metavar="ID")
+    i.add_argument("--idr", metavar="ID")
+    i.add_argument("--cs", type=cs_arg, action="append", metavar="SSRC[:ROC[:POLICY]]")
+    keys = i.add_mutually_exclusive_group()
+    keys.add_argument("--tgk", type=hex_arg("--tgk"))
+    keys.add_argument("--tek", type=hex_arg("--tek"))
+    i.add_argument("--salt", type=hex_arg("--salt"))
+    i.add_argument("--mki", type=hex_arg("--mki"))
+    i.add_argument("--policy", type=policy_arg, metavar="K=V,...",
+                   help="SRTP policy over the default: " + ", ".join(POLICY_NAMES))
+    i.add_argument("--verify", action="store_true", help="ask for a verification message (V flag)")
+    i.add_argument("--encr", choices=sorted(ENCR), default="aes-cm")
+    i.add_argument("--mac", choices=sorted(MAC), default="sha1")
+    i.add_argument("--prf", type=int, choices=[0, 1], default=0, help="0 MIKEY-1, 1 PRF-HMAC-SHA-256")
+    i.add_argument("--sdp", action="store_true", help="print as an SDP a=key-mgmt line")
+    common(i, message=False)
+    i.set_defaults(func=cmd_init)
+
+    r = sub.add_parser("respond", help="answer an I_MESSAGE (R_MESSAGE or Error message)")
+    r.add_argument("mode", choices=["psk", "null"])
+    r.add_argument("--psk", type=hex_arg("--psk"))
+    r.add_argument("--idr", metavar="ID", help="our identity")
+    r.add_argument("--expect-idi", metavar="ID", help="refuse an Initiator with another IDi")
+    r.add_argument("--now", type=ntp64, metavar="NTP64HEX", help="the time to judge T against")
+    r.add_argument("--window", type=int, default=300, help="replay window in seconds (default 300)")
+    r.add_argument("--protected", action="store_true", help="the transport is protected (MIKEY-NULL allowed)")
+    r.add_argument("--tolerant", action="store_true", help="accept the deployed quirks (docs/profile.md)")
+    r.add_argument("--minisip-v", action="store_true", help="V without identities, as minisip")
+    r.add_argument("--sdp", action="store_true")
+    common(r)
+    r.set_defaults(func=cmd_respond)
+
+    f = sub.add_parser("finish", help="check the R_MESSAGE and print the keys")
+    f.add_argument("mode", choices=["psk", "null"])
+    f.add_argument("--psk", type=hex_arg("--psk"))
+    f.add_argument("--init", required=True, metavar="I_MESSAGE")
+    f.add_argument("--expect-idr", metavar="ID")
+    f.add_argument("--minisip-v", action="store_true")
+    common(f)
+    f.set_defaults(func=cmd_finish)
     return p
 
 
 def main(argv=None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # "respond MODE [options] MESSAGE": argparse fills both positionals at
+    # MODE, so a MESSAGE after the options arrives as a leftover.
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if len(extra) == 1 and not extra[0].startswith("-") and getattr(args, "message", "") is None:
+            args.message = extra[0]
+        else:
+            parser.error("unrecognized arguments: " + " ".join(extra))
     if args.command is None:
         parser.print_help()
         return 2
-    return 0
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        sys.stderr.close()  # output cut short by the reader (| head): not an error
+        return 0
+    except UsageError as e:
+        print(f"mikey {args.command}: {e}", file=sys.stderr)
+        return 2
+    except MikeyError as e:
+        print(f"mikey {args.command}: {_reason(e)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

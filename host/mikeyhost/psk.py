@@ -182,6 +182,45 @@ def error_message(code: int, received: bytes | None, now: int) -> bytes:
     return encode_message(Message(header, [t, ERR(code)]))
 
 
+def open_kemac(decoded: Decoded, psk: bytes | None, rand: bytes, *, protected: bool):
+    """Check the KEMAC's algorithms, verify its MAC over the message (§5.2)
+    and decrypt its Key data (§4.2.3): (MIKEY keys, [KeyData]). NULL
+    encryption or MAC only on a protected transport (MIKEY-NULL)."""
+    h, kemac = decoded.message.header, decoded.message.find(KEMAC)
+    if kemac.mac_alg == MacAlg.NULL and not protected:
+        raise UnsupportedMAC("NULL MAC on a transport not declared protected")
+    if kemac.encr_alg == EncrAlg.NULL and not protected:
+        raise UnsupportedEncryption("NULL encryption on a transport not declared protected")
+    if kemac.encr_alg not in (EncrAlg.NULL, EncrAlg.AES_CM_128, EncrAlg.AES_KW_128, EncrAlg.AES_CM_256):
+        raise UnsupportedEncryption(f"Encr alg {int(kemac.encr_alg)}")
+    keys = crypto.MikeyKeys(b"", b"", b"")
+    if not (kemac.encr_alg == EncrAlg.NULL and kemac.mac_alg == MacAlg.NULL):
+        if psk is None:
+            raise AuthFailure("no pre-shared key configured")
+        keys = _mikey_keys(psk, h.csb_id, rand, kemac.encr_alg, kemac.mac_alg, h.prf_func)
+        crypto.verify_mac(kemac.mac_alg, keys.auth_key, decoded.data[:decoded.auth_field_offset()], kemac.mac)
+    plaintext = crypto.kemac_decrypt(kemac.encr_alg, keys, h.csb_id, decoded.message.find(T).t64(),
+                                     kemac.encr_data)
+    return keys, decode_key_data(plaintext, padded=kemac.encr_alg == EncrAlg.AES_KW_128)
+
+
+def open_i_message(data: bytes, psk: bytes | None, *, protected: bool = False, tolerant: bool = True):
+    """Authenticate and decrypt an I_MESSAGE without the Responder's replay
+    and clock checks (for inspecting a message): (Decoded, contexts,
+    tolerated)."""
+    decoded = decode_message(data, tolerant=tolerant)
+    tolerated = list(decoded.tolerated)
+    msg = decoded.message
+    if msg.find(KEMAC) is None or msg.find(T) is None:
+        raise UnexpectedPayload("no KEMAC or T: nothing to open")
+    rand_p = msg.find(RAND)
+    _, keydata = open_kemac(decoded, psk, rand_p.rand if rand_p else b"", protected=protected)
+    policies = _policies(msg.find_all(SP), tolerant, tolerated)
+    contexts = _contexts(msg.header, keydata, policies, rand_p.rand if rand_p else b"",
+                         tolerant=tolerant, tolerated=tolerated)
+    return decoded, contexts, tolerated
+
+
 # I_MESSAGE grammar (§3.1): the payload kinds in order, and how many of each.
 _I_ORDER = {T: 0, RAND: 1, ID: 2, SP: 3, GeneralExtension: 4, KEMAC: 5}
 
@@ -279,28 +318,12 @@ class Responder:
 
         rand = rand_p.rand if rand_p is not None else (self.csbs[h.csb_id].rand if update else b"")
         keys = crypto.MikeyKeys(b"", b"", b"")
-        if kemac is not None:
-            if kemac.mac_alg == MacAlg.NULL and not self.protected:
-                raise UnsupportedMAC("NULL MAC on a transport not declared protected")
-            if kemac.encr_alg == EncrAlg.NULL and not self.protected:
-                raise UnsupportedEncryption("NULL encryption on a transport not declared protected")
-            if kemac.encr_alg not in (EncrAlg.NULL, EncrAlg.AES_CM_128, EncrAlg.AES_KW_128, EncrAlg.AES_CM_256):
-                raise UnsupportedEncryption(f"Encr alg {int(kemac.encr_alg)}")
-            if not null:
-                if self.psk is None:
-                    raise AuthFailure("no pre-shared key configured")
-                keys = _mikey_keys(self.psk, h.csb_id, rand, kemac.encr_alg, kemac.mac_alg, h.prf_func)
-                at = decoded.auth_field_offset()
-                crypto.verify_mac(kemac.mac_alg, keys.auth_key, data[:at], kemac.mac)
-                self.replay.add(t.value, data, now)  # only authenticated messages (§5.3)
-        elif not update:
-            raise UnexpectedPayload("no KEMAC payload")
-
         policies = _policies(msg.find_all(SP), self.tolerant, tolerated)
         contexts = []
         if kemac is not None:
-            plaintext = crypto.kemac_decrypt(kemac.encr_alg, keys, h.csb_id, t.t64(), kemac.encr_data)
-            keydata = decode_key_data(plaintext, padded=kemac.encr_alg == EncrAlg.AES_KW_128)
+            keys, keydata = open_kemac(decoded, self.psk, rand, protected=self.protected)
+            if not null:
+                self.replay.add(t.value, data, now)  # only authenticated messages (§5.3)
             contexts = _contexts(h, keydata, policies, rand, tolerant=self.tolerant, tolerated=tolerated)
         elif update:
             contexts = self.csbs[h.csb_id].contexts
@@ -336,14 +359,42 @@ class Initiator:
     minisip_v: bool = False
     message: bytes = b""
     rand: bytes = b""  # of the initial exchange, kept for updates
+    lone_id: bool = False  # rebuilt from a message with one ID of unknown role
 
     def __post_init__(self):
-        self.message = build_i_message(self.offer, self.psk)
+        if not self.message:
+            self.message = build_i_message(self.offer, self.psk)
         if self.offer.rand is not None:
             self.rand = self.offer.rand
 
     def contexts(self) -> list:
         return offer_contexts(self.offer, self.rand)
+
+    @classmethod
+    def from_message(cls, psk: bytes | None, data: bytes, *, minisip_v: bool = False) -> "Initiator":
+        """The Initiator of an I_MESSAGE it sent earlier (for `mikey finish`):
+        its PSK opens the message again and gives back the offer."""
+        decoded = decode_message(bytes(data))
+        msg, h = decoded.message, decoded.message.header
+        if h.data_type != DataType.PSK_INIT:
+            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a PSK I_MESSAGE")
+        kemac, rand_p = msg.find(KEMAC), msg.find(RAND)
+        null = kemac.encr_alg == EncrAlg.NULL and kemac.mac_alg == MacAlg.NULL
+        _, keydata = open_kemac(decoded, psk, rand_p.rand if rand_p else b"", protected=null)
+        ids = msg.find_all(ID)
+        offer = Offer(csb_id=h.csb_id, t=msg.find(T).value, keys=keydata,
+                      cs=[CryptoSession(e.ssrc, e.roc, e.policy_no) for e in h.cs_map.entries],
+                      rand=rand_p.rand if rand_p else None,
+                      idi=ids[0] if len(ids) == 2 else None, idr=ids[-1] if len(ids) == 2 else None,
+                      policies=[sp.srtp() for sp in msg.find_all(SP)], v=h.v,
+                      encr_alg=kemac.encr_alg, mac_alg=kemac.mac_alg, prf_func=h.prf_func)
+        init = cls(psk, offer, minisip_v=minisip_v, message=bytes(data),
+                   rand=rand_p.rand if rand_p else b"")
+        if len(ids) == 1:
+            # A lone ID is IDi or IDr (§3.1 "[IDi], [IDr]"); the answer
+            # tells: a Responder that finds itself named echoes that IDr.
+            offer.idi, init.lone_id = ids[0], True
+        return init
 
     def update(self, t: int, keys: list | None = None, **changes) -> bytes:
         """An update message (§4.5): same CSB ID, new T, no RAND; new keys
@@ -372,6 +423,8 @@ class Initiator:
         if t.ts_type != TsType.NTP_UTC or t.value != self.offer.t:
             raise InvalidTimestamp("the R_MESSAGE does not echo our timestamp")
         r_idr = msg.find(ID)
+        if self.lone_id and r_idr is not None and r_idr.data == self.offer.idi.data:
+            self.offer.idi, self.offer.idr, self.lone_id = None, self.offer.idi, False
         if expect_idr is not None and (r_idr is None or r_idr.data != expect_idr.data):
             raise BadIdentity("IDr is not the expected Responder")
         if v.auth_alg != self.offer.mac_alg:
