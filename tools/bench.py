@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     for r in rows:
         ests = "".join(f"{fmt_time(r['estimates_s'][p.board] * 1e6):>13}" for p in boards)
         heap = f"{r['min_heap'] / 1024:.2f}K" if r["min_heap"] else "-"
-        print(f"{r['name']:<{w}}{fmt_time(r['us']):>11}{r['r']:>10.4f}{ests}{r['alloc']:>9}B{heap:>10}")
+        print(f"{r['name']:<{w}}{fmt_time(r['us']):>11}{r['r']:>10.4f}{ests}{(str(r['alloc']) + 'B') if r['alloc'] >= 0 else 'n/a':>10}{heap:>10}")
     r_us = min(r["r_us"] for r in rows) if rows else None
     if r_us:
         print(f"\nR on this machine: {fmt_time(r_us)} (best of the runs above)")
