@@ -263,3 +263,28 @@ def test_tolerant_reader_keys_the_deployed_quirks(v):
 def test_window_is_configurable():
     msg = Initiator(PSK, offer()).message
     assert Responder(PSK, replay=ReplayCache(window=3600)).respond(msg, NOW + 3000 * NTP_ONE_SECOND).error is None
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALID = Initiator(PSK, offer(idi=identity("alice@example.com"))).message
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_VALID) - 1), st.integers(0, 255)), max_size=4),
+       st.integers(0, len(_VALID)), st.binary(max_size=8))
+def test_responder_answers_any_mutation_with_a_result_never_a_crash(edits, cut, tail):
+    msg = bytearray(_VALID)
+    for at, value in edits:
+        msg[at] = value
+    msg = bytes(msg[:cut]) + tail
+    res = Responder(PSK, tolerant=bool(cut % 2), protected=bool(cut % 3)).respond(msg, NOW)
+    if res.error is not None:
+        assert 0 <= res.error.code <= 13
+        d = decode_message(res.message)
+        assert [e.error_no for e in d.message.find_all(ERR)] == [res.error.code]
+    else:
+        # Accepted: the MAC covers every byte, so only the untouched message
+        # or a tolerated trailing zero get here; either keys SRTP.
+        assert msg.rstrip(b"\x00") == _VALID.rstrip(b"\x00") and res.contexts
