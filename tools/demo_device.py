@@ -11,9 +11,10 @@ import sys
 
 import micropython
 from mikey.buffer import Reader, Writer
-from mikey.errors import MikeyError, Overflow
+from mikey.errors import MikeyError
 
 _SRTP_ID = micropython.const(0)  # CS ID map type (§6.1.1)
+_R_OVERFLOW = micropython.const(19)  # mikey/errors.py
 
 entries = [0] * 3 * 8  # policy, SSRC offset, ROC offset for up to 8 CS
 head = [0] * 8
@@ -33,7 +34,7 @@ def parse(r):
     head[6] = r.u8()  # CS ID map type
     if head[6] == _SRTP_ID:
         if n > 8:
-            raise Overflow()
+            raise MikeyError(_R_OVERFLOW)
         for i in range(n):
             entries[3 * i] = r.u8()
             entries[3 * i + 1] = r.skip(4)
@@ -76,7 +77,7 @@ for line in sys.stdin:
         n = rewrite(w, data)
     except MikeyError as e:
         gc.enable()
-        print("ERROR", type(e).__name__, e.code)
+        print("ERROR", "reason-%d" % e.reason, e.code)
         continue
     alloc = gc.mem_alloc() - before
     gc.enable()

@@ -1,12 +1,12 @@
-"""Viper versions of the byte loops the crypto modules run: constant-time
-compare, XOR/copy, HMAC pads and the AES-CM counter loop. Native code that
-walks raw pointers, 10-35 times faster than the same loops in bytecode on
-the unix port.
+"""Viper versions of the byte loops mikey.crypto runs: constant-time
+compare, XOR/copy, HMAC pads, the AES-CM counter loop and 64-bit NTP time
+differences. Native code that walks raw pointers, 10-35 times faster than
+the same loops in bytecode on the unix port.
 
-mikey.ct loads these, or their plain-Python twins in mikey._plain (same
+mikey.crypto loads these, or their plain-Python twins in mikey._plain (same
 names and arguments) when this module cannot load: a port built without the
 native emitter raises SyntaxError compiling it, an .mpy built for another
-architecture ValueError. Nothing here checks bounds: mikey.ct and its
+architecture ValueError. Nothing here checks bounds: mikey.crypto and its
 callers check every window first.
 """
 
@@ -14,59 +14,124 @@ import micropython
 
 
 @micropython.viper
-def eq(a: ptr8, aoff: int, b: ptr8, boff: int, n: int) -> bool:
-    # Every byte is visited whatever the data: no early exit.
+def _eq(a: ptr8, i: int, b: ptr8, j: int, n: int) -> bool:
+    # a[i:i+n] == b[j:j+n]; every byte is visited whatever the data: no early exit.
     d = 0
-    i = 0
-    while i < n:
-        d = d | (a[aoff + i] ^ b[boff + i])
-        i += 1
+    k = 0
+    while k < n:
+        d = d | (a[i + k] ^ b[j + k])
+        k += 1
     return d == 0
 
 
 @micropython.viper
-def mix(dst: ptr8, doff: int, src: ptr8, soff: int, n: int, keep: int):
-    # keep 0xFF: dst ^= src; keep 0: dst = src.
-    i = 0
+def _mix(a: ptr8, i: int, b: ptr8, j: int, n: int, k: int):
+    # a[i:i+n] = (a & k) ^ b[j:j+n]: k 0xFF XORs, k 0 copies.
+    m = 0
+    while m < n:
+        a[i + m] = (a[i + m] & k) ^ b[j + m]
+        m += 1
+
+
+@micropython.viper
+def _pads(a: ptr8, b: ptr8, k: ptr8, i: int, n: int):
+    # RFC 2104 §2: the key k[i:i+n] zero-padded to the 64-byte block, XOR
+    # 0x36 into a (ipad), XOR 0x5C into b (opad).
+    m = 0
+    while m < 64:
+        c = 0
+        if m < n:
+            c = k[i + m]
+        a[m] = c ^ 0x36
+        b[m] = c ^ 0x5C
+        m += 1
+
+
+@micropython.viper
+def _cm(e, a, b, d, i: int, n: int):
+    # RFC 3711 §4.1.1, with the ECB cipher e, counter block a and keystream
+    # block b: b = E(k, a); d[i:i+n] ^= b; a += 1 (mod 2^128); repeated.
+    c = ptr8(a)
+    k = ptr8(b)
+    p = ptr8(d)
+    n += i
     while i < n:
-        dst[doff + i] = (dst[doff + i] & keep) ^ src[soff + i]
-        i += 1
-
-
-@micropython.viper
-def pads(ipad: ptr8, opad: ptr8, key: ptr8, koff: int, n: int):
-    # RFC 2104 §2: the key zero-padded to the 64-byte block, XOR 0x36 / 0x5C.
-    i = 0
-    while i < 64:
-        k = 0
-        if i < n:
-            k = key[koff + i]
-        ipad[i] = k ^ 0x36
-        opad[i] = k ^ 0x5C
-        i += 1
-
-
-@micropython.viper
-def cm(ecb, ctr, ks, buf, off: int, n: int):
-    # RFC 3711 §4.1.1: ks = E(k, ctr); buf ^= ks; ctr += 1 (mod 2^128).
-    c = ptr8(ctr)
-    k = ptr8(ks)
-    b = ptr8(buf)
-    end = off + n
-    while off < end:
-        ecb.encrypt(ctr, ks)
-        m = end - off
+        e.encrypt(a, b)
+        m = n - i
         if m > 16:
             m = 16
         j = 0
         while j < m:
-            b[off + j] = b[off + j] ^ k[j]
+            p[i + j] = p[i + j] ^ k[j]
             j += 1
-        p = 15
-        while p >= 0:
-            v = c[p] + 1
-            c[p] = v
+        j = 15
+        while j >= 0:
+            v = c[j] + 1
+            c[j] = v
             if v < 256:
                 break
-            p -= 1
-        off += 16
+            j -= 1
+        i += 16
+
+
+@micropython.viper
+def _tdiff(a: ptr8, i: int, b: ptr8, j: int, w: int) -> int:
+    # d = a - b and e = b - a (mod 2^64) in 16-bit limbs, most significant
+    # first, with borrows: no value here needs more than 17 bits, on any port.
+    x = (a[i + 6] << 8) | a[i + 7]
+    y = (b[j + 6] << 8) | b[j + 7]
+    d3 = x - y
+    bd = 0
+    if d3 < 0:
+        d3 += 65536
+        bd = 1
+    e3 = y - x
+    be = 0
+    if e3 < 0:
+        e3 += 65536
+        be = 1
+    x = (a[i + 4] << 8) | a[i + 5]
+    y = (b[j + 4] << 8) | b[j + 5]
+    d2 = x - y - bd
+    bd = 0
+    if d2 < 0:
+        d2 += 65536
+        bd = 1
+    e2 = y - x - be
+    be = 0
+    if e2 < 0:
+        e2 += 65536
+        be = 1
+    x = (a[i + 2] << 8) | a[i + 3]
+    y = (b[j + 2] << 8) | b[j + 3]
+    d1 = x - y - bd
+    bd = 0
+    if d1 < 0:
+        d1 += 65536
+        bd = 1
+    e1 = y - x - be
+    be = 0
+    if e1 < 0:
+        e1 += 65536
+        be = 1
+    x = (a[i] << 8) | a[i + 1]
+    y = (b[j] << 8) | b[j + 1]
+    d0 = x - y - bd
+    if d0 < 0:
+        d0 += 65536
+    e0 = y - x - be
+    if e0 < 0:
+        e0 += 65536
+    if (d0 | d1 | d2 | d3) == 0:
+        return 0
+    s = 1
+    if d0 & 0x8000:  # negative: its magnitude is e
+        s = -1
+        d0 = e0
+        d1 = e1
+        d2 = e2
+        d3 = e3
+    r = 2
+    if d0 == 0 and (d1 < w or (d1 == w and d2 == 0 and d3 == 0)):
+        r = 1
+    return r * s

@@ -1,22 +1,31 @@
 """Fixed-capacity byte buffers: a Writer that fills a caller's bytearray and a
-Reader that walks received bytes. Neither allocates while it succeeds (every
-method runs under micropython.heap_lock()), and after a failed push or pull
-the position is unchanged, so an error leaves no half-written or half-read
-state. One instance serves many messages through reset().
+Reader that walks received bytes. A general utility (the demo's): the
+exchanges read with mikey.codec and write with struct.pack_into, which
+costs less RAM than a Writer object. Neither allocates while it succeeds
+(every method runs under micropython.heap_lock()), and after a failed push
+or pull the position is unchanged, so an error leaves no half-written or
+half-read state. One instance serves many messages through reset().
 
 Integers are big-endian (network order), as every MIKEY field is. On 32-bit
 ports an int of 2**30 or more is a heap object: `u32()` of such a value
-allocates there, so the codec reads wide fields by offset instead.
+allocates there, so the codec reads wide fields by offset instead. Errors:
+MikeyError, reason truncated (reading) or overflow (writing).
 """
 
-from mikey.errors import Overflow, Truncated
+from micropython import const
+
+from mikey.errors import MikeyError
+
+_R_TRUNCATED = const(0)
+_R_OVERFLOW = const(19)
 
 
 class _Window:
-    """A position moving through buf[start:end]; `_fault` is the error a
-    step past either end raises (Overflow writing, Truncated reading)."""
+    """A position moving through buf[start:end]; `_fault` is the reason of
+    the error a step past either end raises (overflow writing, truncated
+    reading)."""
 
-    _fault = Overflow
+    _fault = _R_OVERFLOW
 
     def __init__(self, buf, start=0, end=-1):
         self.reset(buf, start, end)
@@ -37,7 +46,7 @@ class _Window:
 
     def seek(self, pos):
         if pos < self.start or pos > self.end:
-            raise self._fault()
+            raise MikeyError(self._fault)
         self.pos = pos
 
     def length(self):
@@ -53,7 +62,7 @@ class _Window:
     def _take(self, n):
         p = self.pos
         if n < 0 or p + n > self.end:
-            raise self._fault()
+            raise MikeyError(self._fault)
         self.pos = p + n
         return p
 
@@ -83,7 +92,7 @@ class Writer(_Window):
         if n < 0:
             n = len(data) - off
         if off < 0 or off + n > len(data):
-            raise Truncated()
+            raise MikeyError(_R_TRUNCATED)
         p = self._take(n)
         b = self.buf
         if off == 0 and n == len(data):
@@ -104,12 +113,12 @@ class Writer(_Window):
 
     def set_u8(self, off, v):
         if off < self.start or off + 1 > self.end:
-            raise Overflow()
+            raise MikeyError(_R_OVERFLOW)
         self.buf[off] = v & 0xFF
 
     def set_u16(self, off, v):
         if off < self.start or off + 2 > self.end:
-            raise Overflow()
+            raise MikeyError(_R_OVERFLOW)
         self.buf[off] = (v >> 8) & 0xFF
         self.buf[off + 1] = v & 0xFF
 
@@ -117,14 +126,14 @@ class Writer(_Window):
 class Reader(_Window):
     """Pulls fields from buf[start:end]."""
 
-    _fault = Truncated
+    _fault = _R_TRUNCATED
 
     def u8(self):
         return self.buf[self._take(1)]
 
     def peek_u8(self):
         if self.pos >= self.end:
-            raise Truncated()
+            raise MikeyError(_R_TRUNCATED)
         return self.buf[self.pos]
 
     def u16(self):
@@ -146,7 +155,7 @@ class Reader(_Window):
         if n < 0:
             n = len(dst) - off
         if off < 0 or off + n > len(dst):
-            raise Overflow()
+            raise MikeyError(_R_OVERFLOW)
         p = self._take(n)
         d = self.buf
         for i in range(n):

@@ -8,85 +8,89 @@ variable part lie; keys() does the same for the Key data sub-payloads of a
 KEMAC's (decrypted) Encr data. The walk is structural: it knows the length
 rule of every payload that has one (RFC 3830 §6, RFC 6043 §6, RFC 6509
 §4.2, draft-ietf-msec-mikey-ecc-03 §6.1) and rejects what does not parse
-with a typed error naming the MIKEY Error no. Which payloads a message type
-allows, and in which order, is the mode layer's to check, with find() and
-count_of().
+with a MikeyError naming the MIKEY Error no. Which payloads a message type
+allows, and in which order, is the mode layer's to check (mikey.psk).
 
     t = Table()
     decode(buf, n, t)                        # buf[:n] is the message
-    i = t.find(KEMAC)
+    i = t.find(1)                            # KEMAC
     k = Keys()
     keys(buf, t.body[i], t.body_end[i], k)   # NULL encryption: plaintext
 
 Every loop is bounded by the input: each iteration consumes at least two
 bytes, and `t.steps` counts the iterations so tests can prove it. Offsets
-are kept in 16-bit slots: messages are at most 65,535 bytes.
+are kept in 16-bit slots: messages are at most 65,535 bytes. Next payload
+values are RFC 3830 Table 6.1.b, RFC 6043 Table 6.2, RFC 6509 Table 2 and
+ECC-03 §6.1 (ECCPT, never registered); a caller keeps its own const()
+copies of the ones it needs (a public name costs RAM on the device).
 
-The writer is mikey.encode.
+decode() flags: 1 (TOLERANT; True will do) accepts one 0x00 byte after the
+last payload and sets t.trailing_zero (quirk `trailing-zero`,
+docs/profile.md); 2 (PARTIAL) keeps walking past an undefined data type, so
+that what an Error reply needs (the CSB ID, PRF func and T of the message
+answered) is in t as far as the message decodes.
 """
 
 from array import array
 from micropython import const
 
-from mikey.errors import (
-    BadLength,
-    BadVersion,
-    InvalidTimestamp,
-    TrailingData,
-    Truncated,
-    UnexpectedPayload,
-    UnknownPayload,
-    UnsupportedDataType,
-    UnsupportedDHGroup,
-    UnsupportedHash,
-    UnsupportedMAC,
-)
+from mikey.errors import MikeyError
 
-# Next payload values: RFC 3830 Table 6.1.b, RFC 6043 Table 6.2, RFC 6509
-# Table 2, ECC-03 §6.1 (ECCPT, never registered). Public: the ones the PSK
-# and NULL modes look for; each public name costs RAM on the device.
-_LAST = const(0)
-KEMAC = const(1)
+_R_TRUNCATED = const(0)  # reasons: copies of mikey.errors
+_R_BAD_LENGTH = const(1)
+_R_UNKNOWN_PAYLOAD = const(2)
+_R_UNEXPECTED_PAYLOAD = const(3)
+_R_TRAILING_DATA = const(4)
+_R_BAD_VERSION = const(5)
+_R_DATA_TYPE = const(6)
+_R_MAC_ALG = const(8)
+_R_HASH = const(10)
+_R_DH_GROUP = const(11)
+_R_TIMESTAMP = const(17)
+
+_KEMAC = const(1)  # Next payload values
 _PKE = const(2)
 _DH = const(3)
 _SIGN = const(4)
-T = const(5)
-ID = const(6)
-_CERT = const(7)
+_T = const(5)
 _CHASH = const(8)
-V = const(9)
-SP = const(10)
-RAND = const(11)
-ERR = const(12)
+_V = const(9)
+_SP = const(10)
+_ERR = const(12)
 _TR = const(13)
-_IDR = const(14)
-_RANDR = const(15)
-_TP = const(16)
 _TICKET = const(17)
 _KEY_DATA = const(20)
-GEN_EXT = const(21)
 _ECCPT = const(22)
-_SAKKE = const(26)
 
-HDR_CSB_ID = const(4)  # the CSB ID's offset in every message (§6.1)
-HDR_MAP = const(10)  # where the CS ID map info begins (§6.1)
+_TOLERANT = const(1)
+_PARTIAL = const(2)
 
-QUIRK_TRAILING_ZERO = "trailing-zero"  # docs/profile.md, tolerant reader
-
-_SRTP_ID = const(0)  # CS ID map types: RFC 3830 Table 6.1.d,
-_EMPTY_MAP = const(1)  # RFC 4563 §5,
-_GENERIC_ID = const(2)  # RFC 6043 §6.1.1
-_P256 = const(10)  # DH-Group of P-256 (project profile; ECC-03 §3)
-_ECC_P256 = const(7)  # ECCPT curve of P-256 (ECC-03 §6.1)
+# Payloads of the shape Next | ... | length | variable part, by Next payload
+# value: (where the variable part begins) << 4 | (where the length field
+# is), from the payload's start; the field fills the gap (1 or 2 bytes; PKE
+# keeps 14 bits of it, SIGN 12). 0: read by hand below.
+#   KEMAC 1 (§6.2)   Next | Encr alg | Encr data len(2) | Encr data ...
+#   PKE 2 (§6.3)     Next | C(2 bits) Data len(14 bits) | Data
+#   SIGN 4 (§6.5)    S type(4 bits) Signature len(12 bits) | Signature
+#   ID 6, CERT 7 (§6.7), General Extension 21 (§6.15): Next | type | len(2)
+#   SP 10 (§6.10)    Next | Policy no | Prot type | Policy param len(2)
+#   RAND 11 (§6.11)  Next | RAND len | RAND
+#   IDR 14 (RFC 6043 §6.6), SAKKE 26 (RFC 6509 §4.2): Next | x | y | len(2)
+#   RANDR 15 (RFC 6043 §6.8) Next | RAND role | RAND length | RAND
+#   TP 16, TICKET 17 (RFC 6043 §6.10) Next | 7 bytes | TP Data len(2) ...
+_LAYOUT = const(b"\x00\x42\x31\x00\x20\x00\x42\x42\x00\x00\x53\x21\x00\x00\x53\x32\xa8\xa8"
+                b"\x00\x00\x00\x42\x00\x00\x00\x00\x53")
+_MAC_LEN = const(b"\x00\x14\x20")  # NULL, HMAC-SHA-1-160, HMAC-SHA-256-256 (RFC 6043)
 
 
 class Table:
     """Where the payloads of one decoded message lie: parallel arrays indexed
     by payload (0, 1, ... in message order; the header is not counted), and
-    the header fields. Reused for every message; `data` is the message.
+    the header fields (V flag and PRF func: d[3] >> 7, d[3] & 0x7F). Reused
+    for every message, d being the message.
 
     Payload i has type ptype[i] and spans start[i]..end[i]; its variable
-    part ("body") spans body[i]..body_end[i]. With d = data, s = start[i],
+    part ("body") spans body[i]..body_end[i]. With s = start[i],
     b = body[i], be = body_end[i], its fields are (RFC 3830 §6 unless named):
 
       T (§6.6)          TS type d[s+1]; TS value b..be
@@ -94,8 +98,8 @@ class Table:
       RAND (§6.11)      RAND b..be (RANDR, 6043 §6.8: role d[s+1])
       ID, CERT (§6.7)   ID/Cert type d[s+1]; data b..be
       IDR (6043 §6.6)   ID role d[s+1]; ID type d[s+2]; data b..be
-      SP (§6.10)        Policy no d[s+1]; Prot type d[s+2]; params b..be,
-                        one by type with param()
+      SP (§6.10)        Policy no d[s+1]; Prot type d[s+2]; params b..be
+                        as Type | Length | Value, exactly filling it
       KEMAC (§6.2)      Encr alg d[s+1]; Encr data b..be; MAC alg d[be];
                         MAC be+1..end
       V (§6.9)          Auth alg d[s+1]; Ver data b..end
@@ -112,53 +116,32 @@ class Table:
       TP, TICKET        TP Data b..be; TICKET's Ticket and Initiator Data
         (6043 §6.10)    follow, each after a 2-byte length, up to end
 
-    SRTP-ID map entry of CS ID k (from 1, §6.1.1) starts at
-    HDR_MAP + 9 * (k - 1): Policy_no, then SSRC at +1 and ROC at +5.
+    SRTP-ID map entry of CS ID k (from 1, §6.1.1) starts at 10 + 9 * (k -
+    1): Policy_no, then SSRC at +1 and ROC at +5; the CSB ID is at 4.
+
+    After a failed decode, `count` payloads decoded before the error, and
+    `hdr_end` is 0 unless the whole header (with its map) did.
     """
 
-    def __init__(self, cap=24):
-        self.cap = cap
-        self.ptype = bytearray(cap)
-        self.start = array("H", bytearray(2 * cap))
-        self.end = array("H", bytearray(2 * cap))
-        self.body = array("H", bytearray(2 * cap))
-        self.body_end = array("H", bytearray(2 * cap))
-        self.data = b""
-        self.n = 0  # message length
+    def __init__(self, n=16):  # n payloads at most
+        self.ptype = bytearray(n)
+        self.start = array("H", bytearray(2 * n))
+        self.end = array("H", bytearray(2 * n))
+        self.body = array("H", bytearray(2 * n))
+        self.body_end = array("H", bytearray(2 * n))
         self.count = 0  # payloads after the header
         self.data_type = 0
-        self.v = 0  # V flag
-        self.prf = 0  # PRF func
         self.ncs = 0  # #CS
         self.map_type = 0
         self.hdr_end = 0  # end of the CS ID map: the first payload's start
         self.trailing_zero = False  # tolerated quirk `trailing-zero`
         self.steps = 0  # loop iterations of the last decode
 
-    def find(self, ptype, after=-1):
-        """Index of the first payload of ptype after index `after`, or -1."""
-        for i in range(after + 1, self.count):
+    def find(self, ptype, i=-1):
+        """Index of the first payload of ptype after index i, or -1."""
+        for i in range(i + 1, self.count):
             if self.ptype[i] == ptype:
                 return i
-        return -1
-
-    def count_of(self, ptype):
-        c = 0
-        for i in range(self.count):
-            if self.ptype[i] == ptype:
-                c += 1
-        return c
-
-    def param(self, i, ptype):
-        """SP payload i (only): offset of the value of parameter ptype, or
-        -1 if absent; its length is data[offset - 1] (§6.10)."""
-        d = self.data
-        q = self.body[i]
-        e = self.body_end[i]
-        while q < e:  # TLVs checked by decode: they end exactly at e
-            if d[q] == ptype:
-                return q + 2
-            q += 2 + d[q + 1]
         return -1
 
 
@@ -172,255 +155,197 @@ class Keys:
     1, the SPI (the MKI for SRTP) at spi[j]..+spi_len[j]; Interval 2, Valid
     From there, and VT len at spi[j]+spi_len[j] followed by Valid To."""
 
-    def __init__(self, cap=8):
-        self.cap = cap
-        self.type = bytearray(cap)
-        self.kv = bytearray(cap)
-        self.key = array("H", bytearray(2 * cap))
-        self.key_len = array("H", bytearray(2 * cap))
-        self.salt = array("H", bytearray(2 * cap))
-        self.salt_len = array("H", bytearray(2 * cap))
-        self.spi = array("H", bytearray(2 * cap))
-        self.spi_len = bytearray(cap)
-        self.data = b""
+    def __init__(self, n=4):  # n sub-payloads at most
+        self.type = bytearray(n)
+        self.kv = bytearray(n)
+        self.key = array("H", bytearray(2 * n))
+        self.key_len = array("H", bytearray(2 * n))
+        self.salt = array("H", bytearray(2 * n))
+        self.salt_len = array("H", bytearray(2 * n))
+        self.spi = array("H", bytearray(2 * n))
+        self.spi_len = bytearray(n)
         self.count = 0
 
 
-# -- length rules -------------------------------------------------------------
-
-
-def _u16(d, p, n):
-    if p + 2 > n:
-        raise Truncated()
-    return (d[p] << 8) | d[p + 1]
-
-
-def _fits(e, n):
-    """A length field's end: past n it overruns the message."""
-    if e > n:
-        raise BadLength()
-    return e
-
-
-def _have(e, n):
-    """An implicit length's end: past n the message was cut short."""
-    if e > n:
-        raise Truncated()
-    return e
-
-
-def _lv(d, p, n):
-    """End of a length(1) | value field at p."""
-    if p >= n:
-        raise Truncated()
-    return _fits(p + 1 + d[p], n)
-
-
-def _kv(d, p, n, kv):
-    """End of the Key validity data of type kv at p (§6.14)."""
-    if kv == 0:
-        return p
-    if kv > 2:
-        raise UnknownPayload()
-    p = _lv(d, p, n)  # SPI, or Valid From
-    if kv == 2:
-        p = _lv(d, p, n)  # Valid To
+def _lv(d, p, n, k):
+    """End of k length(1) | value fields from p (SPI; Valid From, Valid
+    To; §6.14), or of the GENERIC-ID SPI (RFC 6043 §6.1.1). A length byte
+    missing is truncation, a value past n a length that overruns."""
+    for _ in range(k):
+        if p >= n:
+            raise MikeyError(_R_TRUNCATED)
+        p += 1 + d[p]
+        if p > n:
+            raise MikeyError(_R_BAD_LENGTH)
     return p
-
-
-def _mac_len(alg):
-    """MAC / Ver data length of a MAC alg: NULL, HMAC-SHA-1-160 (§6.2
-    Table 6.2.b), HMAC-SHA-256-256 (RFC 6043 Table 6.6)."""
-    if alg > 2:
-        raise UnsupportedMAC()
-    return (0, 20, 32)[alg]
-
-
-def _point_len(d, p, n):
-    """A P-256 point in SEC1 form: 0x04 uncompressed, 0x02/0x03 compressed."""
-    if p >= n:
-        raise Truncated()
-    c = d[p]
-    if c == 4:
-        return 65
-    if c == 2 or c == 3:
-        return 33
-    raise UnsupportedDHGroup()
 
 
 # -- the walk ---------------------------------------------------------------
 
 
-def decode(data, n, t, tolerant=False):
-    """Walk the message data[:n] into table t; return the payload count.
-
-    With `tolerant`, one 0x00 byte after the last payload is accepted and
-    flagged in t.trailing_zero (quirk `trailing-zero`, docs/profile.md).
-    """
-    t.data = data
-    t.n = n
+def decode(data, n, t, flags=0):
+    """Walk the message data[:n] into table t; return the payload count."""
     t.count = 0
     t.steps = 0
+    t.hdr_end = 0
     t.trailing_zero = False
-    if n > len(data):
-        raise Truncated()
+    if n > len(data) or n < 10:  # all 10 fixed bytes of HDR first (§6.1)
+        raise MikeyError(_R_TRUNCATED)
     if n > 0xFFFF:
-        raise BadLength()
+        raise MikeyError(_R_BAD_LENGTH)
     # HDR (§6.1): version, data type, next payload, V|PRF func, CSB ID,
     # #CS, CS ID map type, CS ID map info
-    if n < HDR_MAP:
-        raise Truncated()
     if data[0] != 1:
-        raise BadVersion()
+        raise MikeyError(_R_BAD_VERSION)
     dt = data[1]
-    if dt > 18 and dt != 26:  # 0-10 RFC 3830/4650/4738, 11-18 RFC 6043, 26 RFC 6509
-        raise UnsupportedDataType()
+    # 0-10 RFC 3830/4650/4738, 11-18 RFC 6043, 26 RFC 6509
+    if dt > 18 and dt != 26 and not flags & _PARTIAL:
+        raise MikeyError(_R_DATA_TYPE)
     t.data_type = dt
     nxt = data[2]
-    t.v = data[3] >> 7
-    t.prf = data[3] & 0x7F
     ncs = data[8]
     t.ncs = ncs
     mt = data[9]
     t.map_type = mt
-    p = HDR_MAP
-    if mt == _SRTP_ID:  # §6.1.1: Policy_no | SSRC | ROC per crypto session
-        p = _have(p + 9 * ncs, n)
-    elif mt == _GENERIC_ID:  # RFC 6043 §6.1.1
+    p = 10
+    if mt == 0:  # SRTP-ID (§6.1.1): Policy_no | SSRC | ROC per crypto session
+        p += 9 * ncs
+        if p > n:
+            raise MikeyError(_R_TRUNCATED)
+    elif mt == 2:  # GENERIC-ID (RFC 6043 §6.1.1)
         for _ in range(ncs):
             t.steps += 1
-            # CS ID | Prot type | S, #P | Ps | Session Data len+data | SPI len+SPI
+            # CS ID | Prot type | S, #P | Ps | Session Data len(2) + data | SPI len + SPI
             if p + 3 > n:
-                raise Truncated()
+                raise MikeyError(_R_TRUNCATED)
             p += 3 + (data[p + 2] & 0x7F)
-            p = _fits(p + 2 + _u16(data, p, n), n)
-            p = _lv(data, p, n)
-    elif mt != _EMPTY_MAP:  # RFC 4563 §5: no map info
-        raise UnknownPayload()
+            if p + 2 > n:
+                raise MikeyError(_R_TRUNCATED)
+            p += 2 + (data[p] << 8 | data[p + 1])
+            if p > n:
+                raise MikeyError(_R_BAD_LENGTH)
+            p = _lv(data, p, n, 1)
+    elif mt != 1:  # 1: Empty (RFC 4563 §5), no map info
+        raise MikeyError(_R_UNKNOWN_PAYLOAD)
     t.hdr_end = p
 
-    types = t.ptype
     i = 0
-    while nxt != _LAST:
+    while nxt:  # Next payload 0: the last one
         t.steps += 1
-        if i == t.cap:
-            raise UnexpectedPayload()
+        if i == len(t.ptype):  # the table's capacity
+            raise MikeyError(_R_UNEXPECTED_PAYLOAD)
         s = p
         if s + 2 > n:
-            raise Truncated()
-        b = s + 2  # where the payload's variable part begins
-        if nxt == T or nxt == _TR:
-            # §6.6: Next | TS type | TS value; RFC 6043 §6.4 TR: a TS role first
-            if nxt == _TR:
-                b = _have(b + 1, n)
-            ts = data[b - 1]
-            if ts < 2:  # NTP-UTC, NTP
-                e = _have(b + 8, n)
-            elif ts < 4:  # COUNTER, NTP-UTC-32 (RFC 6043 §6.3)
-                e = _have(b + 4, n)
-            else:
-                raise InvalidTimestamp()
-            be = e
-        elif nxt == ID or nxt == _CERT or nxt == GEN_EXT:
-            # §6.7, §6.15: Next | type | length(2) | data
-            b = s + 4
-            be = e = _fits(b + _u16(data, s + 2, n), n)
-        elif nxt == SP or nxt == _IDR or nxt == _SAKKE:
-            # §6.10: Next | Policy no | Prot type | param length(2) | params;
-            # RFC 6043 §6.6 IDR: Next | role | type | length(2) | data;
-            # RFC 6509 §4.2: Next | SAKKE params | ID scheme | length(2) | data
-            b = s + 5
-            be = e = _fits(b + _u16(data, s + 3, n), n)
-            if nxt == SP:  # §6.10: Type | Length | Value, exactly filling
+            raise MikeyError(_R_TRUNCATED)
+        g = _LAYOUT[nxt] if nxt < 27 else 0
+        if g:
+            b = s + (g >> 4)  # where the variable part begins
+            if b > n:
+                raise MikeyError(_R_TRUNCATED)
+            q = s + (g & 15)
+            m = data[q] if b - q == 1 else data[q] << 8 | data[q + 1]
+            if nxt == _PKE:
+                m &= 0x3FFF
+            elif nxt == _SIGN:
+                m &= 0x0FFF
+            be = e = b + m
+            if e > n:
+                raise MikeyError(_R_BAD_LENGTH)
+            if nxt == _SP:  # §6.10: Type | Length | Value, exactly filling
                 q = b
                 while q < e:
                     t.steps += 1
                     if q + 2 > e:
-                        raise BadLength()
+                        raise MikeyError(_R_BAD_LENGTH)
                     q += 2 + data[q + 1]
                 if q != e:
-                    raise BadLength()
-        elif nxt == RAND or nxt == _RANDR:
-            # §6.11: Next | RAND len | RAND; RFC 6043 §6.8 RANDR: a role first
-            if nxt == _RANDR:
-                b = _have(b + 1, n)
-            be = e = _fits(b + data[b - 1], n)
-        elif nxt == KEMAC:
-            # §6.2: Next | Encr alg | Encr data len(2) | Encr data | MAC alg | MAC
-            b = s + 4
-            be = _fits(b + _u16(data, s + 2, n), n)
-            if be == n:
-                raise Truncated()
-            e = _have(be + 1 + _mac_len(data[be]), n)
-        elif nxt == V:
+                    raise MikeyError(_R_BAD_LENGTH)
+            elif nxt == _KEMAC:  # ... | MAC alg | MAC (§6.2)
+                if be == n:
+                    raise MikeyError(_R_TRUNCATED)
+                if data[be] > 2:
+                    raise MikeyError(_R_MAC_ALG)
+                e = be + 1 + _MAC_LEN[data[be]]
+            elif nxt == _TICKET:  # ... | Ticket Data len(2) + data | Initiator Data len(2) + data
+                for _ in range(2):
+                    if e + 2 > n:
+                        raise MikeyError(_R_TRUNCATED)
+                    e += 2 + (data[e] << 8 | data[e + 1])
+                    if e > n:
+                        raise MikeyError(_R_BAD_LENGTH)
+        elif nxt == _T or nxt == _TR:
+            # §6.6: Next | TS type | TS value; RFC 6043 §6.4 TR: a TS role first
+            b = s + (3 if nxt == _TR else 2)
+            if b > n:
+                raise MikeyError(_R_TRUNCATED)
+            g = data[b - 1]
+            if g > 3:
+                raise MikeyError(_R_TIMESTAMP)
+            be = e = b + (8 if g < 2 else 4)  # NTP-UTC, NTP; COUNTER, NTP-UTC-32
+        elif nxt == _V:
             # §6.9: Next | Auth alg | Ver data (length from the algorithm)
-            be = e = _have(b + _mac_len(data[s + 1]), n)
-        elif nxt == ERR:
+            b = s + 2
+            if data[s + 1] > 2:
+                raise MikeyError(_R_MAC_ALG)
+            be = e = b + _MAC_LEN[data[s + 1]]
+        elif nxt == _ERR:
             # §6.12: Next | Error no | Reserved(2)
-            be = e = _have(s + 4, n)
+            b = s + 2
+            be = e = s + 4
         elif nxt == _CHASH:
             # §6.8 Table 6.8, RFC 6043 §6.7: SHA-1 20, MD5 16, SHA-256 32
-            f = data[s + 1]
-            if f > 2:
-                raise UnsupportedHash()
-            be = e = _have(b + (20, 16, 32)[f], n)
-        elif nxt == _PKE:
-            # §6.3: Next | C(2 bits) Data len(14 bits) | Data
-            b = s + 3
-            be = e = _fits(b + (_u16(data, s + 1, n) & 0x3FFF), n)
-        elif nxt == _SIGN:
-            # §6.5: S type(4 bits) Signature len(12 bits) | Signature; no
-            # Next payload field, so it is the last payload
-            be = e = _fits(b + (_u16(data, s, n) & 0x0FFF), n)
-        elif nxt == _DH:
-            # §6.4: Next | DH-Group | DH-value | Reserv, KV | KV data
+            b = s + 2
             g = data[s + 1]
-            if g < 3:  # OAKLEY 5, 1, 2 (Table 6.4)
+            if g > 2:
+                raise MikeyError(_R_HASH)
+            be = e = b + b"\x14\x10\x20"[g]
+        elif nxt == _DH or nxt == _ECCPT:
+            # DH (§6.4): Next | DH-Group | DH-value | Reserv, KV | KV data
+            # ECCPT (ECC-03 §6.1): Next | ECC curve | ECC point | Auth alg |
+            # TGK len(2) | Reserv, KV | KV data. The point is "padded to end
+            # on a 32-bit boundary": read here as counted from the payload's
+            # start, as the draft's figure puts Auth alg at a word's start.
+            # OAKLEY 5, 1, 2 (Table 6.4) and P-256 (DH-Group 10, ECC curve
+            # 7: the project profile) have known lengths.
+            b = s + 2
+            g = data[s + 1]
+            if nxt == _DH and g < 3:
                 m = (192, 96, 128)[g]
-            elif g == _P256:
-                m = _point_len(data, b, n)
+            elif g == (10 if nxt == _DH else 7):  # a SEC1 point: 04 x y, 02/03 x
+                if b >= n:
+                    raise MikeyError(_R_TRUNCATED)
+                m = data[b]
+                m = 65 if m == 4 else 33 if m == 2 or m == 3 else 0
+                if not m:
+                    raise MikeyError(_R_DH_GROUP)
             else:
-                raise UnsupportedDHGroup()
+                raise MikeyError(_R_DH_GROUP)
             be = b + m
-            if be >= n:
-                raise Truncated()
-            e = _kv(data, be + 1, n, data[be] & 15)
-        elif nxt == _ECCPT:
-            # ECC-03 §6.1: Next | ECC curve | ECC point | Auth alg | TGK
-            # len(2) | Reserv, KV | KV data. The point is "padded to end on a
-            # 32-bit boundary": read here as counted from the payload's start,
-            # as the draft's figure puts Auth alg at the start of a word.
-            # Only P-256 (curve 7, the project profile) has a known length.
-            if data[s + 1] != _ECC_P256:
-                raise UnsupportedDHGroup()
-            be = b + _point_len(data, b, n)
-            q = _have(s + ((be - s + 3) & ~3) + 4, n)
-            e = _kv(data, q, n, data[q - 1] & 15)
-        elif nxt == _TP or nxt == _TICKET:
-            # RFC 6043 §6.10: Next | Ticket Type(2) | Subtype | Version |
-            # PRF Func, flags(3) | TP Data len(2) | TP Data; TICKET adds
-            # Ticket Data len(2) | Ticket Data | Initiator Data len(2) | data
-            b = s + 10
-            be = e = _fits(b + _u16(data, s + 8, n), n)
-            if nxt == _TICKET:
-                e = _fits(e + 2 + _u16(data, e, n), n)
-                e = _fits(e + 2 + _u16(data, e, n), n)
+            e = be + 1 if nxt == _DH else s + ((be - s + 3) & ~3) + 4
+            if e > n:
+                raise MikeyError(_R_TRUNCATED)
+            g = data[e - 1] & 15
+            if g > 2:
+                raise MikeyError(_R_UNKNOWN_PAYLOAD)
+            e = _lv(data, e, n, g)
         else:
-            raise UnknownPayload()
-        types[i] = nxt
+            raise MikeyError(_R_UNKNOWN_PAYLOAD)
+        if e > n:  # an implied length that runs out
+            raise MikeyError(_R_TRUNCATED)
+        t.ptype[i] = nxt
         t.start[i] = s
         t.end[i] = e
         t.body[i] = b
         t.body_end[i] = be
         i += 1
         t.count = i
-        nxt = _LAST if nxt == _SIGN else data[s]
+        nxt = 0 if nxt == _SIGN else data[s]  # SIGN has no Next: the last
         p = e
     if p != n:
-        if tolerant and p + 1 == n and data[p] == 0:
+        if flags & _TOLERANT and p + 1 == n and data[p] == 0:
             t.trailing_zero = True
         else:
-            raise TrailingData()
+            raise MikeyError(_R_TRAILING_DATA)
     return i
 
 
@@ -429,46 +354,52 @@ def keys(data, p, end, k):
     is 20 between them and 0 after the last, which must end at `end`. An
     empty window (an update message's KEMAC, §6.2) holds none. Returns the
     sub-payload count."""
-    k.data = data
     k.count = 0
     j = 0
     while p < end:
-        if j == k.cap:
-            raise UnexpectedPayload()
+        if j == len(k.type):  # the table's capacity
+            raise MikeyError(_R_UNEXPECTED_PAYLOAD)
         # Next | Type(4 bits) KV(4 bits) | Key data len(2) | Key data
         #      | [Salt len(2) | Salt data] | [KV data]
         if p + 4 > end:
-            raise Truncated()
+            raise MikeyError(_R_TRUNCATED)
         nxt = data[p]
         kt = data[p + 1] >> 4
         kv = data[p + 1] & 15
         if kt > 6:
-            raise UnknownPayload()
+            raise MikeyError(_R_UNKNOWN_PAYLOAD)
         k.type[j] = kt
         k.kv[j] = kv
         k.key[j] = p + 4
-        m = _u16(data, p + 2, end)
+        m = data[p + 2] << 8 | data[p + 3]
         k.key_len[j] = m
-        q = _fits(p + 4 + m, end)
+        q = p + 4 + m
+        if q > end:
+            raise MikeyError(_R_BAD_LENGTH)
         m = 0
         if kt & 1:  # TGK+SALT, TEK+SALT, GTGK+SALT
-            m = _u16(data, q, end)
+            if q + 2 > end:
+                raise MikeyError(_R_TRUNCATED)
+            m = data[q] << 8 | data[q + 1]
             q += 2
         k.salt[j] = q
         k.salt_len[j] = m
-        q = _fits(q + m, end)
+        q += m
+        if q > end:
+            raise MikeyError(_R_BAD_LENGTH)
         k.spi[j] = q + 1
         k.spi_len[j] = data[q] if kv and q < end else 0
-        p = _kv(data, q, end, kv)
+        if kv > 2:
+            raise MikeyError(_R_UNKNOWN_PAYLOAD)
+        p = _lv(data, q, end, kv)
         j += 1
         k.count = j
-        if nxt == _LAST:
+        if nxt == 0:
             if p != end:
-                raise TrailingData()
+                raise MikeyError(_R_TRAILING_DATA)
             return j
         if nxt != _KEY_DATA:
-            raise UnknownPayload()
+            raise MikeyError(_R_UNKNOWN_PAYLOAD)
     if j:  # the last one announced another
-        raise Truncated()
+        raise MikeyError(_R_TRUNCATED)
     return 0
-

@@ -1,5 +1,5 @@
 """HMAC_DRBG with SHA-256 (NIST SP 800-90A Rev. 1 §10.1.2): the random
-source for RAND, keys and private exponents.
+source for RAND, CSB IDs, keys and private exponents.
 
 Seeded from os.urandom, never from the `random` module (a non-cryptographic
 generator). os.urandom is the port's hardware source, and on these boards a
@@ -17,10 +17,10 @@ deterministic generator for tests and known-answer vectors.
 from micropython import const
 from os import urandom
 
-from mikey.ct import _mix, _pads
-from mikey.errors import Overflow
-from mikey.hmac import Hmac
+from mikey.crypto import _mix, mac_begin, mac_end
+from mikey.errors import MikeyError
 
+_R_OVERFLOW = const(19)  # reason: a copy of mikey.errors
 _MAX_REQUEST = const(65536)  # 2^19 bits per request (§10.1 Table 2)
 _RESEED_INTERVAL = const(1 << 20)  # requests between reseeds (§10.1: up to 2^48)
 
@@ -33,7 +33,6 @@ class Drbg:
     def __init__(self, personalization=b"", seed=None):
         self.key = bytearray(32)  # Key = 0x00 ... 00
         self.v = bytearray(b"\x01" * 32)  # V = 0x01 ... 01
-        self.hm = Hmac(self.key, 0, 32, True)
         self._update(seed or urandom(48), personalization)
         self.count = 1  # reseed_counter
 
@@ -48,20 +47,20 @@ class Drbg:
         (HMAC_DRBG_Generate, §10.1.2.5; at most 65536 bytes a request). After
         2^20 requests it reseeds from os.urandom first."""
         if off < 0 or n < 0 or off + n > len(buf) or n > _MAX_REQUEST:
-            raise Overflow()
+            raise MikeyError(_R_OVERFLOW)
         if type(buf) is bytes:
             raise TypeError()  # viper would write into an immutable object
         if self.count > _RESEED_INTERVAL:
             self.reseed()
         if additional:
             self._update(additional)
-        hm = self.hm
+        key = self.key
         v = self.v
         end = off + n
         while off < end:
-            h = hm.begin()  # V = HMAC(Key, V); output V
+            h = mac_begin(key, 0, 32, True)  # V = HMAC(Key, V); output V
             h.update(v)
-            d = hm.end(h)
+            d = mac_end(h, True)
             _mix(v, 0, d, 0, 32, 0)
             k = min(32, end - off)
             _mix(buf, off, d, 0, k, 0)
@@ -73,21 +72,19 @@ class Drbg:
     def _update(self, data, more=None):
         # HMAC_DRBG_Update (§10.1.2.2), provided_data = data || more (either
         # may be None or empty), fed in parts rather than joined
-        hm = self.hm
         key = self.key
         v = self.v
         for sep in b"\x00\x01":
-            h = hm.begin()  # Key = HMAC(Key, V || sep || provided_data)
+            h = mac_begin(key, 0, 32, True)  # Key = HMAC(Key, V || sep || data)
             h.update(v)
             h.update(b"\x01" if sep else b"\x00")
             if data:
                 h.update(data)
             if more:
                 h.update(more)
-            _mix(key, 0, hm.end(h), 0, 32, 0)
-            _pads(hm.ipad, hm.opad, key, 0, 32)
-            h = hm.begin()  # V = HMAC(Key, V)
+            _mix(key, 0, mac_end(h, True), 0, 32, 0)
+            h = mac_begin(key, 0, 32, True)  # V = HMAC(Key, V)
             h.update(v)
-            _mix(v, 0, hm.end(h), 0, 32, 0)
+            _mix(v, 0, mac_end(h, True), 0, 32, 0)
             if not data and not more:
                 return

@@ -1,43 +1,49 @@
-"""Fixed-buffer MIKEY writer: an Encoder appends payloads to a caller's
-bytearray in the wire profile's order (docs/profile.md), patching the
-previous payload's Next payload byte as each one is added, and hands back
-the offsets of fields filled in later (Encr data, MAC, Ver data). It does
-not allocate: every method runs under micropython.heap_lock(). The reader
-is mikey.codec; the two share no code, so a device that only receives
-(MIKEY-NULL from an RTSP server) loads only the reader.
+"""Fixed-buffer MIKEY writer: one function per payload, each writing into a
+caller's bytearray at offset p and returning the offset after what it wrote.
+The general writer (tools, the modes to come); mikey.psk writes its three
+messages itself with struct.pack_into, as a device short of RAM would.
+Nothing allocates (every function runs under micropython.heap_lock()); a
+payload that does not fit raises MikeyError (overflow, Error no 12) before
+anything of it is written. The reader is mikey.codec; the two share no
+code, so a device that only receives loads only the reader.
 
-    e = Encoder(buf)
-    e.hdr(0, 1, 0, csb_id, 1)    # PSK I_MESSAGE, V set, one crypto session
-    e.srtp_id(0, ssrc, 0)
-    e.t(0, ntp_utc)
-    e.rand(rand)
-    e.sp(0)                      # the profile's default SRTP policy
-    encr = e.kemac(1)            # AES-CM-128: Encr data starts here
-    e.key_data(0, tgk)           # plaintext, encrypted in place later
-    mac = e.kemac_end(1)         # HMAC-SHA-1-160 over buf[:mac] (§5.2)
-    n = e.length()
+Next payload chaining: every payload is written with Next = 0 and puts its
+own type into the Next byte of the one before it, at `nx` (the header's is
+at 2). A message in the wire profile's order (docs/profile.md):
 
-32-bit values (CSB ID, SSRC, ROC) are ints below 2**30, or any buffer
-holding the 4 bytes at an offset: on ESP32 and RP2040 a larger int is a
-heap object, and so is anything computed from it. After an Overflow (the
-buffer is too small) the buffer holds no usable message.
+    p = hdr(buf, 0, 1, 0, csb_id, 0, 1)      # PSK I_MESSAGE, V set, #CS 1
+    p = srtp_id(buf, p, 0, ssrc, 0, 0, 0)
+    nx, p = p, t(buf, p, 2, 0, ntp, 0)
+    nx, p = p, rand(buf, p, nx, rand, 0, 16)
+    nx, p = p, sp(buf, p, nx, 0, DEFAULT_SRTP)
+    e = kemac(buf, p, nx, 1)                 # AES-CM-128: Encr data at e
+    p = key_data(buf, e, -1, 0, tgk, None, None)
+    mac = kemac_end(buf, p, e, 1)            # HMAC-SHA-1-160 over buf[:mac]
+    n = mac + 20
+
+(`nx, p = p, f(...)` builds no tuple.) 32-bit values (CSB ID, SSRC, ROC)
+are ints, or any buffer holding the 4 bytes at the offset given: on ESP32
+and RP2040 an int of 2**30 or more is a heap object.
 """
 
 from micropython import const
+from struct import pack_into
 
-from mikey.buffer import Writer
-from mikey.errors import BadLength, InvalidTimestamp, UnsupportedMAC
+from mikey.errors import MikeyError
+
+_R_BAD_LENGTH = const(1)  # reasons: copies of mikey.errors
+_R_MAC_ALG = const(8)
+_R_TIMESTAMP = const(17)
+_R_OVERFLOW = const(19)
 
 # Next payload values (RFC 3830 Table 6.1.b)
 _KEMAC = const(1)
 _T = const(5)
-_ID = const(6)
 _V = const(9)
 _SP = const(10)
 _RAND = const(11)
 _ERR = const(12)
 _KEY_DATA = const(20)
-_GEN_EXT = const(21)
 
 # docs/profile.md "SP": the SRTP policy sent unless the user sets one, as
 # Type | Length | Value in ascending type order (RFC 3830 §6.10.1)
@@ -55,168 +61,159 @@ DEFAULT_SRTP = (
 )
 
 
-class Encoder:
-    """Writes one message at a time into buf; reset() starts the next.
-    Its Writer `w` is there for fields the writer treats as opaque (Encr
-    data made elsewhere, a received CS ID map copied as is)."""
-
-    def __init__(self, buf):
-        self.w = Writer(buf)
-        self.reset()
-
-    def reset(self, buf=None):
-        if buf is None:
-            buf = self.w.buf
-        self.w.reset(buf)
-        self._nx = -1  # offset of the last payload's Next payload byte
-        self._kx = -1  # of the last Key data sub-payload's, inside a KEMAC
-        self._kemac = -1  # of the open KEMAC's Encr data len
-        return self
-
-    def length(self):
-        return self.w.length()
-
-    def _u32(self, v, off):
-        if isinstance(v, int):
-            self.w.u32(v)
-        else:
-            self.w.put(v, off, 4)
-
-    def _payload(self, ptype, b1):
-        """Start a payload: its Next byte (0 until another follows) and the
-        byte after it go down, then the previous payload's Next names it."""
-        w = self.w
-        p = w.tell()
-        w.u16(b1)
-        if self._nx >= 0:
-            w.buf[self._nx] = ptype
-        self._nx = p
-
-    # -- payloads, in the order the profile's messages carry them ----------
-
-    def hdr(self, data_type, v, prf, csb_id, n_cs=0, csb_off=0):
-        """Common header (§6.1), version 1, CS ID map type SRTP-ID; the
-        n_cs map entries follow with srtp_id() (or w.put())."""
-        w = self.w
-        w.u8(1)
-        w.u8(data_type)
-        self._nx = w.tell()
-        w.u8(0)
-        w.u8((0x80 if v else 0) | prf)
-        self._u32(csb_id, csb_off)
-        w.u8(n_cs)
-        w.u8(0)
-
-    def srtp_id(self, policy, ssrc, roc, ssrc_off=0, roc_off=0):
-        """One SRTP-ID map entry (§6.1.1): Policy_no | SSRC | ROC."""
-        self.w.u8(policy)
-        self._u32(ssrc, ssrc_off)
-        self._u32(roc, roc_off)
-
-    def t(self, ts_type, value, off=0):
-        """Timestamp (§6.6): Next | TS type | TS value; types 0/1 carry 8
-        bytes, 2/3 four (RFC 6043 §6.3), taken from value[off:]."""
-        if ts_type > 3:
-            raise InvalidTimestamp()
-        self._payload(_T, ts_type)
-        self.w.put(value, off, 8 if ts_type < 2 else 4)
-
-    def rand(self, rand, off=0, n=-1):
-        """RAND (§6.11): Next | RAND len | RAND."""
-        if n < 0:
-            n = len(rand) - off
-        if n > 255:
-            raise BadLength()
-        self._payload(_RAND, n)
-        self.w.put(rand, off, n)
-
-    def id(self, id_type, data, off=0, n=-1):
-        """ID (§6.7): Next | ID type | ID len(2) | ID data."""
-        if n < 0:
-            n = len(data) - off
-        self._payload(_ID, id_type)
-        self.w.u16(n)
-        self.w.put(data, off, n)
-
-    def sp(self, policy_no, params=DEFAULT_SRTP, prot_type=0):
-        """Security policy (§6.10): Next | Policy no | Prot type | Policy
-        param length(2) | params, given as their Type | Length | Value bytes."""
-        self._payload(_SP, policy_no)
-        self.w.u8(prot_type)
-        self.w.u16(len(params))
-        self.w.put(params)
-
-    def kemac(self, encr_alg):
-        """Open a KEMAC (§6.2): Next | Encr alg | Encr data len(2); return
-        where Encr data begins. Fill it with key_data() (or w.put()), then
-        close with kemac_end()."""
-        self._payload(_KEMAC, encr_alg)
-        self._kemac = self.w.reserve(2)
-        self._kx = -1
-        return self.w.tell()
-
-    def key_data(self, key_type, key, salt=None, kv=0, kv_data=None, kv_to=None):
-        """Key data sub-payload (§6.13) inside the open KEMAC: Next (20 when
-        another follows, else 0) | Type, KV | Key data len(2) | Key data |
-        [Salt len(2) | Salt data] for the +SALT types | [KV data (§6.14):
-        SPI len | SPI for KV 1; VF len | kv_data | VT len | kv_to for KV 2]."""
-        w = self.w
-        p = w.tell()
-        w.u16((key_type << 4) | kv)
-        if self._kx >= 0:
-            w.buf[self._kx] = _KEY_DATA
-        self._kx = p
-        w.u16(len(key))
-        w.put(key)
-        if key_type & 1:  # TGK+SALT, TEK+SALT
-            w.u16(len(salt))
-            w.put(salt)
-        if kv:
-            w.u8(len(kv_data))
-            w.put(kv_data)
-            if kv == 2:
-                w.u8(len(kv_to))
-                w.put(kv_to)
-
-    def kemac_end(self, mac_alg):
-        """Close the KEMAC: set Encr data len, write MAC alg and a zeroed
-        MAC of its length; return the MAC's offset (§6.2). The PSK MAC
-        covers buf[:offset] (§5.2)."""
-        w = self.w
-        at = self._kemac
-        w.set_u16(at, w.tell() - at - 2)
-        m = _mac_len(mac_alg)
-        w.u8(mac_alg)
-        p = w.tell()
-        w.zeros(m)
-        return p
-
-    def v(self, auth_alg):
-        """Verification (§6.9): Next | Auth alg | Ver data, zeroed; return
-        the Ver data's offset (§5.2: V covers buf[:offset] and more)."""
-        m = _mac_len(auth_alg)
-        self._payload(_V, auth_alg)
-        p = self.w.tell()
-        self.w.zeros(m)
-        return p
-
-    def err(self, err_no):
-        """Error (§6.12): Next | Error no | Reserved(2) = 0."""
-        self._payload(_ERR, err_no)
-        self.w.u16(0)
-
-    def ext(self, ext_type, data, off=0, n=-1):
-        """General Extension (§6.15): Next | Type | Length(2) | Data."""
-        if n < 0:
-            n = len(data) - off
-        self._payload(_GEN_EXT, ext_type)
-        self.w.u16(n)
-        self.w.put(data, off, n)
+def _room(buf, p, n):
+    """p + n, the end of n bytes at p, unless they would not fit in buf."""
+    if p + n > len(buf):
+        raise MikeyError(_R_OVERFLOW)
+    return p + n
 
 
-def _mac_len(alg):
-    # MAC / Ver data length: NULL, HMAC-SHA-1-160 (§6.2 Table 6.2.b),
-    # HMAC-SHA-256-256 (RFC 6043 Table 6.6); the reader has the same table
+def _u32(buf, p, v, off):
+    if isinstance(v, int):
+        pack_into(">I", buf, p, v)
+    else:
+        _put(buf, p, v, off, 4)
+
+
+def _head(buf, p, nx, ptype, b1, n):
+    # Next = 0 | b1, room for n more bytes; the previous Next names ptype
+    e = _room(buf, p, 2 + n)
+    buf[p] = 0
+    buf[p + 1] = b1
+    buf[nx] = ptype
+    return e
+
+
+def _put(buf, p, data, off, n):
+    # data[off:off+n] to buf[p:], without slicing data
+    if off < 0 or n < 0 or off + n > len(data):
+        raise MikeyError(_R_BAD_LENGTH)
+    if off == 0 and n == len(data):
+        buf[p : p + n] = data  # a whole object: no slice of it is made
+    else:
+        for i in range(n):
+            buf[p + i] = data[off + i]
+    return p + n
+
+
+def hdr(buf, data_type, v, prf, csb_id, csb_off, n_cs):
+    """Common header (§6.1) at buf[0:10]: version 1, data type, Next 0,
+    V flag | PRF func, CSB ID, #CS, CS ID map type 0 (SRTP-ID); the #CS map
+    entries follow with srtp_id(). Returns 10."""
+    _room(buf, 0, 10)
+    pack_into(">BBBBIBB", buf, 0, 1, data_type, 0, (0x80 if v else 0) | prf, 0, n_cs, 0)
+    _u32(buf, 4, csb_id, csb_off)
+    return 10
+
+
+def srtp_id(buf, p, policy_no, ssrc, ssrc_off, roc, roc_off):
+    """One SRTP-ID map entry (§6.1.1): Policy_no | SSRC | ROC."""
+    e = _room(buf, p, 9)
+    buf[p] = policy_no
+    _u32(buf, p + 1, ssrc, ssrc_off)
+    _u32(buf, p + 5, roc, roc_off)
+    return e
+
+
+def t(buf, p, nx, ts_type, value, off):
+    """Timestamp (§6.6): Next | TS type | TS value; types 0/1 carry 8
+    bytes, 2/3 four (RFC 6043 §6.3), taken from value[off:]."""
+    if ts_type > 3:
+        raise MikeyError(_R_TIMESTAMP)
+    n = 8 if ts_type < 2 else 4
+    _head(buf, p, nx, _T, ts_type, n)
+    return _put(buf, p + 2, value, off, n)
+
+
+def rand(buf, p, nx, data, off, n):
+    """RAND (§6.11): Next | RAND len | RAND, from data[off:off+n]."""
+    if n > 255:
+        raise MikeyError(_R_BAD_LENGTH)
+    _head(buf, p, nx, _RAND, n, n)
+    return _put(buf, p + 2, data, off, n)
+
+
+def ident(buf, p, nx, ptype, id_type, data, off, n):
+    """ID (§6.7, ptype 6) or General Extension (§6.15, ptype 21): Next |
+    ID type (or extension Type) | length(2) | data[off:off+n]."""
+    _head(buf, p, nx, ptype, id_type, 2 + n)
+    pack_into(">H", buf, p + 2, n)
+    return _put(buf, p + 4, data, off, n)
+
+
+def sp(buf, p, nx, policy_no, params, prot_type=0):
+    """Security policy (§6.10): Next | Policy no | Prot type | Policy param
+    length(2) | params, given as their Type | Length | Value bytes."""
+    n = len(params)
+    _head(buf, p, nx, _SP, policy_no, 3 + n)
+    pack_into(">BH", buf, p + 2, prot_type, n)
+    return _put(buf, p + 5, params, 0, n)
+
+
+def kemac(buf, p, nx, encr_alg):
+    """Open a KEMAC (§6.2): Next | Encr alg | Encr data len(2, set by
+    kemac_end); return where Encr data begins. Fill it with key_data()."""
+    return _head(buf, p, nx, _KEMAC, encr_alg, 2)
+
+
+def key_data(buf, p, kx, key_type, key, salt, spi):
+    """Key data sub-payload (§6.13) at p: Next (0; the one at kx, if kx >=
+    0, becomes 20) | Type, KV | Key data len(2) | Key data | [Salt len(2) |
+    Salt data] for the +SALT types (odd key_type) | [SPI len | SPI] when
+    spi is not None (KV 1, §6.14: for SRTP the SPI is the MKI)."""
+    n = 4 + len(key)
+    if key_type & 1:
+        n += 2 + len(salt)
+    if spi is not None:
+        n += 1 + len(spi)
+    e = _room(buf, p, n)
+    if kx >= 0:
+        buf[kx] = _KEY_DATA
+    pack_into(">BBH", buf, p, 0, key_type << 4 | (spi is not None), len(key))
+    p = _put(buf, p + 4, key, 0, len(key))
+    if key_type & 1:
+        pack_into(">H", buf, p, len(salt))
+        p = _put(buf, p + 2, salt, 0, len(salt))
+    if spi is not None:
+        buf[p] = len(spi)
+        _put(buf, p + 1, spi, 0, len(spi))
+    return e
+
+
+def mac_len(alg):
+    """MAC / Ver data length of a MAC alg: NULL, HMAC-SHA-1-160 (§6.2
+    Table 6.2.b), HMAC-SHA-256-256 (RFC 6043 Table 6.6)."""
     if alg > 2:
-        raise UnsupportedMAC()
+        raise MikeyError(_R_MAC_ALG)
     return (0, 20, 32)[alg]
+
+
+def kemac_end(buf, p, encr, mac_alg):
+    """Close the KEMAC whose Encr data began at `encr` and ends at p: set
+    Encr data len, write MAC alg and a zeroed MAC; return the MAC's offset
+    (the PSK MAC covers buf[:offset], §5.2)."""
+    m = mac_len(mac_alg)
+    e = _room(buf, p, 1 + m)
+    pack_into(">H", buf, encr - 2, p - encr)
+    buf[p] = mac_alg
+    for i in range(p + 1, e):
+        buf[i] = 0
+    return p + 1
+
+
+def v(buf, p, nx, auth_alg):
+    """Verification (§6.9): Next | Auth alg | Ver data, zeroed; return
+    the Ver data's offset (§5.2: V covers buf[:offset] and more)."""
+    m = mac_len(auth_alg)
+    e = _head(buf, p, nx, _V, auth_alg, m)
+    for i in range(p + 2, e):
+        buf[i] = 0
+    return p + 2
+
+
+def err(buf, p, nx, err_no):
+    """Error (§6.12): Next | Error no | Reserved(2) = 0."""
+    e = _head(buf, p, nx, _ERR, err_no, 2)
+    buf[p + 2] = 0
+    buf[p + 3] = 0
+    return e

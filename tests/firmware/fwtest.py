@@ -1,5 +1,6 @@
 """Helpers for firmware tests (MicroPython side): allocation checks and
-exception checks, small enough to load under the tight heap profile."""
+exception checks (fails(reason, code, ...) for a MikeyError), small enough
+to load under the tight heap profile."""
 
 import gc
 import micropython
@@ -18,7 +19,7 @@ def _call(fn, args):
         return fn(args[0], args[1], args[2])
     if n == 4:
         return fn(args[0], args[1], args[2], args[3])
-    raise ValueError("at most 4 arguments")
+    return fn(*args)  # more: allocates (not for no_alloc)
 
 
 def no_alloc(fn, *args):
@@ -63,6 +64,17 @@ def raises(exc_type, fn, *args):
     except Exception as e:
         raise AssertionError("expected %s, got %s: %s" % (exc_type.__name__, type(e).__name__, e))
     raise AssertionError("expected %s, nothing raised" % exc_type.__name__)
+
+
+def fails(reason, code, fn, *args):
+    """Return the MikeyError fn(*args) raises; fail unless its `reason` and
+    `code` (the Error no for the peer) are these (mikey/errors.py)."""
+    from mikey.errors import MikeyError
+
+    e = raises(MikeyError, fn, *args)
+    if (e.reason, e.code) != (reason, code):
+        raise AssertionError("got reason %d code %d, want %d %d" % (e.reason, e.code, reason, code))
+    return e
 
 
 def eq(got, want):

@@ -1,11 +1,15 @@
-# AES in counter mode on cryptolib's ECB cipher (firmware/mikey/aescm.py):
-# RFC 3711 §4.1.1, Appendix B.2 known answers, and the KEMAC IV of RFC 3830
-# §4.2.3.
+# AES in counter mode on cryptolib's ECB cipher (firmware/mikey/crypto.py,
+# aes_cm): RFC 3711 §4.1.1, Appendix B.2 known answers. The KEMAC IV of RFC
+# 3830 §4.2.3 is built by mikey.psk (test_psk_*).
 
 import cryptolib
-from fwtest import eq, no_alloc, raises, unhex
-from mikey.aescm import AesCm
-from mikey.errors import Overflow, Truncated
+from micropython import const
+
+from fwtest import eq, fails, no_alloc, raises, unhex
+from mikey.crypto import aes_cm
+
+_R_TRUNCATED = const(0)  # reasons: copies of mikey.errors
+_R_OVERFLOW = const(19)
 
 # RFC 3711 Appendix B.2: session key, the salt "already shifted" as the
 # first counter block, and the keystream of its first and last three blocks
@@ -20,128 +24,92 @@ B2_LAST = unhex(
 B2_BLOCKS = 65282
 
 
-def keystream(c, n):
+def keystream(key, iv, n, koff=0, klen=16, ivoff=0):
     buf = bytearray(n)  # XOR into zeros: the keystream itself
-    c.xor(buf)
+    aes_cm(key, koff, klen, iv, ivoff, buf, 0, n)
     return bytes(buf)
 
 
+def plus(iv, k):
+    # the counter block IV + k (mod 2^128), as §4.1.1 counts
+    v = (int.from_bytes(iv, "big") + k) & ((1 << 128) - 1)
+    return v.to_bytes(16, "big")
+
+
 def test_rfc3711_b2_first_and_last_blocks():
-    c = AesCm(B2_KEY)
-    c.start(B2_IV)
-    eq(keystream(c, 48), B2_FIRST)
-    c.start(B2_LAST_IV)  # ...FEFF, FF00 (a carry into byte 14), FF01
-    eq(keystream(c, 48), B2_LAST)
+    eq(keystream(B2_KEY, B2_IV, 48), B2_FIRST)
+    eq(keystream(B2_KEY, B2_LAST_IV, 48), B2_LAST)  # ...FEFF, FF00 (a carry into byte 14), FF01
 
 
 def test_rfc3711_b2_whole_keystream_segment():
-    # All 65282 blocks (1044512 bytes) through one 1 KB buffer: the counter
-    # runs from ...0000 to ...FF01 across calls.
-    c = AesCm(B2_KEY)
-    c.start(B2_IV)
-    buf = bytearray(1024)  # zeros at first: its first blocks are keystream
-    c.xor(buf)
+    # All 65282 blocks (1044512 bytes) through one 1 KB buffer, each call
+    # starting at the counter the previous one reached
+    buf = bytearray(1024)
+    aes_cm(B2_KEY, 0, 16, B2_IV, 0, buf, 0, 1024)  # zeros at first: keystream
     eq(bytes(buf[:48]), B2_FIRST)
-    left = B2_BLOCKS * 16 - len(buf)
-    while left >= len(buf) + 48:
-        c.xor(buf)  # the middle: XORed over and over, not looked at
-        left -= len(buf)
-    tail = bytearray(left)
-    c.xor(tail)
-    eq(bytes(tail[-48:]), B2_LAST)
-    eq(bytes(c.ctr), unhex("F0F1F2F3F4F5F6F7F8F9FAFBFCFDFF02"))
+    done = 64
+    while done < B2_BLOCKS - 3:
+        k = min(64, B2_BLOCKS - 3 - done)
+        aes_cm(B2_KEY, 0, 16, plus(B2_IV, done), 0, buf, 0, 16 * k)  # the middle, not looked at
+        done += k
+    tail = bytearray(48)
+    aes_cm(B2_KEY, 0, 16, plus(B2_IV, done), 0, tail, 0, 48)
+    eq(bytes(tail), B2_LAST)
 
 
 def test_counter_is_the_whole_block_modulo_2_128():
     key = bytes(range(16))
-    ecb = cryptolib.aes(key, 1)
     want = bytearray(16)
-    ecb.encrypt(bytes(16), want)  # E(k, 0)
-    c = AesCm(key)
-    c.start(b"\xff" * 16)
-    ks = keystream(c, 32)
-    eq(ks[16:], bytes(want))
-    eq(bytes(c.ctr), b"\x00" * 15 + b"\x01")
+    cryptolib.aes(key, 1).encrypt(bytes(16), want)  # E(k, 0)
+    eq(keystream(key, b"\xff" * 16, 32)[16:], bytes(want))
 
 
 def test_keystream_blocks_are_ecb_of_successive_counters():
     # AES-CM-256 (RFC 6043) and windows: block i is E(k, IV + i)
     key = bytes(range(32))
     ecb = cryptolib.aes(key, 1)
-    c = AesCm(b"??" + key, 2, 32)
-    iv = bytearray(unhex("00112233445566778899aabbccddfffe"))
-    c.start(b"x" + iv, 1)
-    ks = keystream(c, 40)
+    iv = unhex("00112233445566778899aabbccddfffe")
+    ks = keystream(b"??" + key, b"x" + iv, 40, 2, 32, 1)
     blk = bytearray(16)
-    for i, last in enumerate((0xFE, 0xFF, 0x00)):
-        ctr = bytearray(iv)
-        ctr[15] = last
-        if i == 2:
-            ctr[14] = 0x00
-            ctr[13] = 0xDE
-        ecb.encrypt(ctr, blk)
+    for i in range(3):
+        ecb.encrypt(plus(iv, i), blk)
         eq(ks[16 * i : 16 * i + 16], bytes(blk)[: len(ks) - 16 * i])
 
 
-def test_stream_split_over_calls_and_round_trip():
-    c = AesCm(B2_KEY)
-    c.start(B2_IV)
-    whole = keystream(c, 100)
-    c.start(B2_IV)
-    parts = keystream(c, 32) + keystream(c, 64) + keystream(c, 4)
-    eq(parts, whole)
-    # a partial block ends its counter value: the next call starts afresh
-    c.start(B2_IV)
-    eq(keystream(c, 5) + keystream(c, 16), whole[:5] + whole[16:32])
+def test_round_trip_in_place_and_split_streams():
+    whole = keystream(B2_KEY, B2_IV, 100)
+    eq(keystream(B2_KEY, B2_IV, 32) + keystream(B2_KEY, plus(B2_IV, 2), 68), whole)
     msg = bytearray(b"..TGK: sixteen bytes..")
-    c.start(B2_IV)
-    c.xor(msg, 2, 20)
+    aes_cm(B2_KEY, 0, 16, B2_IV, 0, msg, 2, 20)
     eq(bytes(msg[2:22]) != b"TGK: sixteen bytes..", True)
-    c.start(B2_IV)
-    c.xor(msg, 2, 20)
+    eq(bytes(msg[:2]), b"..")  # nothing before the window
+    aes_cm(B2_KEY, 0, 16, B2_IV, 0, msg, 2, 20)
     eq(bytes(msg), b"..TGK: sixteen bytes..")
 
 
-def test_kemac_iv():
-    # RFC 3830 §4.2.3: IV = (S XOR (0x0000 || CSB ID || T)) || 0x0000, S the
-    # 112-bit salt key, T the Initiator's 64-bit timestamp.
-    salt = unhex("000102030405060708090a0b0c0d")
-    msg = unhex("ff 12345678 ff e93a5c1000000001")  # CSB ID at 1, T at 6
-    c = AesCm(B2_KEY)
-    c.start_kemac(b"?" + salt, 1, msg, 1, msg, 6)
-    iv = unhex("0001 1037527d ef3d54190a0b0c0c 0000")
-    eq(bytes(c.ctr), iv)
-    ks = keystream(c, 16)
-    ref = AesCm(B2_KEY)
-    ref.start(iv)
-    eq(ks, keystream(ref, 16))
+def test_allocates_only_the_cipher_and_two_views():
+    # cryptolib's key schedule and two memoryviews of the module's scratch
+    # block: a few hundred bytes, once per call (a KEMAC is one call)
+    import gc
 
-
-def test_prebuilt_cipher_allocates_nothing():
-    c = AesCm(B2_KEY)
-    iv = bytearray(B2_IV)
-    msg = bytes(26)  # salt key at 0, CSB ID at 14, T at 18
     buf = bytearray(64)
-
-    # (at most 5 variables closed over: a closure with more allocates its
-    # argument array at every call)
-    def run():
-        c.start(iv)
-        c.xor(buf, 3, 50)
-        c.start_kemac(msg, 0, msg, 14, msg, 18)
-        return c.xor(buf)
-
-    eq(no_alloc(run), 64)
+    gc.collect()
+    gc.disable()
+    a = gc.mem_alloc()
+    aes_cm(B2_KEY, 0, 16, B2_IV, 0, buf, 0, 64)
+    n = gc.mem_alloc() - a
+    gc.enable()
+    eq(n < 1024, True)
 
 
 def test_errors():
-    c = AesCm(B2_KEY)
-    raises(Truncated, c.start, bytes(15))
-    raises(Truncated, c.start, bytes(16), 1)
-    raises(Truncated, lambda: c.start_kemac(bytes(13), 0, bytes(4), 0, bytes(8), 0))
-    raises(Truncated, lambda: c.start_kemac(bytes(14), 0, bytes(4), 1, bytes(8), 0))
-    raises(Truncated, lambda: c.start_kemac(bytes(14), 0, bytes(4), 0, bytes(8), 1))
-    raises(Overflow, c.xor, bytearray(4), 2, 3)
-    raises(Overflow, c.xor, bytearray(4), -1)
-    raises(TypeError, c.xor, bytes(16))
-    raises(ValueError, AesCm, bytes(15))  # cryptolib: not an AES key length
+    buf = bytearray(4)
+    fails(_R_TRUNCATED, 13, aes_cm, B2_KEY, 0, 16, bytes(15), 0, buf, 0, 4)  # IV short
+    fails(_R_TRUNCATED, 13, aes_cm, B2_KEY, 0, 16, bytes(16), 1, buf, 0, 4)
+    fails(_R_TRUNCATED, 13, aes_cm, B2_KEY, 1, 16, bytes(16), 0, buf, 0, 4)  # key window
+    fails(_R_OVERFLOW, 12, aes_cm, B2_KEY, 0, 16, bytes(16), 0, buf, 2, 3)
+    fails(_R_OVERFLOW, 12, aes_cm, B2_KEY, 0, 16, bytes(16), 0, buf, -1, 2)
+    raises(TypeError, aes_cm, B2_KEY, 0, 16, bytes(16), 0, bytes(16), 0, 16)
+    raises(ValueError, aes_cm, bytes(15), 0, 15, bytes(16), 0, buf, 0, 4)  # cryptolib: not an AES key length
+    eq(bytes(buf), bytes(4))
+    eq(no_alloc(lambda: 0), 0)

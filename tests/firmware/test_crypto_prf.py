@@ -1,10 +1,11 @@
-# Known answers of the MIKEY PRF (firmware/mikey/prf.py): MIKEY-1 (RFC 3830
-# §4.1.2) and PRF func 1, PRF-HMAC-SHA-256 (RFC 6043 §6.1). Labels and errors
-# are in test_crypto_prf_label.py (each test module is loaded whole for every
-# test, under 32 KB in the tight profile).
+# Known answers of the MIKEY PRF (firmware/mikey/crypto.py, prf): MIKEY-1
+# (RFC 3830 §4.1.2) and PRF func 1, PRF-HMAC-SHA-256 (RFC 6043 §6.1), with
+# the labels constant || cs_id || CSB ID || RAND of §4.1.3. Errors are in
+# test_crypto_prf_label.py (each test module is loaded whole for every test,
+# under 32 KB in the tight profile).
 
 from fwtest import eq, unhex
-from mikey.prf import Prf, label
+from mikey.crypto import prf
 
 # MIKEY-1 known answers at the edges of the 256-bit inkey chunks: inkey is
 # bytes(range(n)) for each n in KAT_INPUT[0], the label is TEK's for CS 1
@@ -36,49 +37,45 @@ SHA256_CASES = (  # constant, cs_id, csb_id, bytes out, out
 )
 
 
-def kat_label():
-    lab = bytearray(25)
-    n = label(lab, KAT_INPUT[1], KAT_INPUT[2], unhex(KAT_INPUT[3]), 0, unhex(KAT_INPUT[4]))
-    eq(n, 25)
-    return lab
+def kat(inkey, out, off, n, ioff=0, ilen=-1):
+    # PRF(inkey, TEK label of KAT_INPUT) into out[off:off+n]
+    constant, cs_id, csb_id, rand = KAT_INPUT[1:]
+    if ilen < 0:
+        ilen = len(inkey) - ioff
+    return prf(inkey, ioff, ilen, 0, constant, cs_id, unhex(csb_id), 0, unhex(rand), out, off, n)
 
 
 def test_mikey1_known_answers_at_chunk_edges():
     # inkey 16, 20, 32, 33, 64, 192 bytes; out 14, 16, 20, 30, 46 bytes: each
     # a prefix of the 46-byte answer (outkey is the leading outkey_len bits).
-    lab = kat_label()
     out = bytearray(48)
     for n, want in MIKEY1_KATS:
-        prf = Prf(bytes(range(n)))
-        eq(len(prf.chunks), (n + 31) // 32)
         for outlen in (46, 30, 20, 16, 14):
             out[0] = out[outlen + 1] = 0xEE
-            eq(prf.derive(lab, 25, out, 1, outlen), outlen)
+            eq(kat(bytes(range(n)), out, 1, outlen), outlen)
             eq(bytes(out[1 : outlen + 1]), unhex(want)[:outlen])
             eq((out[0], out[outlen + 1]), (0xEE, 0xEE))  # nothing outside the window
 
 
 def test_prf_hmac_sha256_public_vectors():
-    prf = Prf(unhex(SHA256_INKEY), 0, -1, 1)
-    lab = bytearray(25)
+    inkey = unhex(SHA256_INKEY)
     out = bytearray(16)
     for constant, cs_id, csb_id, n, want in SHA256_CASES:
-        ln = label(lab, constant, cs_id, unhex(csb_id), 0, unhex(SHA256_RAND))
-        prf.derive(lab, ln, out, 0, n)
+        prf(inkey, 0, 16, 1, constant, cs_id, unhex(csb_id), 0, unhex(SHA256_RAND), out, 0, n)
         eq(bytes(out[:n]), unhex(want))
 
 
-def test_inkey_window_label_window_and_reuse():
-    lab = kat_label()
+def test_inkey_csb_and_rand_windows():
     want = unhex(MIKEY1_KATS[1][1])[:20]
     buf = b"\xaa\xbb" + bytes(range(20)) + b"\xcc"
-    prf = Prf(buf, 2, 20)
     out = bytearray(20)
-    prf.derive(lab, 25, out, 0, 20)
+    kat(buf, out, 0, 20, 2, 20)
     eq(bytes(out), want)
-    prf.derive(lab, 25, out, 0, 20)  # a Prf is reusable: same answer
+    kat(buf, out, 0, 20, 2, 20)  # no state kept between calls: same answer
     eq(bytes(out), want)
-    longer = lab + b"\x99\x99"  # a label buffer with room to spare
-    prf.derive(longer, 25, out, 0, 20)
+    # the CSB ID read at an offset, RAND a memoryview of a message window
+    constant, cs_id, csb_id, rand = KAT_INPUT[1:]
+    msg = b"..." + unhex(rand) + b"1234"
+    prf(bytes(range(20)), 0, 20, 0, constant, cs_id, b"x" + unhex(csb_id), 1, memoryview(msg)[3:19], out, 0, 20)
     eq(bytes(out), want)
-    eq(prf.derive(lab, 25, out, 20, 0), 0)
+    eq(kat(buf, out, 20, 0, 2, 20), 0)

@@ -1,53 +1,53 @@
-# Labels of the MIKEY key derivation (firmware/mikey/prf.py): RFC 3830 §4.1.3
-# and §4.1.4; and the PRF's typed errors. Known answers are in
-# test_crypto_prf.py.
+# The MIKEY PRF's labels (RFC 3830 §4.1.3, §4.1.4: constant || cs_id ||
+# CSB ID || RAND, fed to the HMACs in parts, never joined) and its errors
+# (firmware/mikey/crypto.py, prf). Known answers are in test_crypto_prf.py.
 
-from fwtest import eq, no_alloc, raises, unhex
-from mikey.errors import ERR_PRF, BadLength, Overflow, Truncated, UnsupportedPRF
-from mikey.prf import PSK_AUTH, PSK_CS_ID, PSK_ENCR, PSK_SALT, SALT, TEK, Prf, label
+from micropython import const
+
+from fwtest import eq, fails, raises, unhex
+from mikey.crypto import mac_begin, mac_end, prf
+
+_R_TRUNCATED = const(0)  # reasons: copies of mikey.errors
+_R_BAD_LENGTH = const(1)
+_R_PRF = const(7)
+_R_OVERFLOW = const(19)
 
 RAND = unhex("4339f62f55aac86348846a482c893802")  # public.json "prf_hmac_sha256"
+TEK = 0x2AD01C64  # Table 4.1.3
+PSK_AUTH = 0x2D22AC75  # Table 4.1.4, with cs_id 0xFF
 
 
-def test_label_constants_are_the_rfc_tables():
-    # Table 4.1.3 (TEK, salt) and Table 4.1.4 (encr, auth, salt from a PSK)
-    eq((TEK, SALT), (0x2AD01C64, 0x39A2C14B))
-    eq((PSK_ENCR, PSK_AUTH, PSK_SALT, PSK_CS_ID), (0x150533E1, 0x2D22AC75, 0x29B88916, 0xFF))
+def first_block(inkey, label):
+    # P(s, label, 1) = HMAC(s, HMAC(s, label) || label), §4.1.2, one chunk
+    h = mac_begin(inkey, 0, len(inkey), False)
+    h.update(label)
+    a = mac_end(h, False)
+    h = mac_begin(inkey, 0, len(inkey), False)
+    h.update(a)
+    h.update(label)
+    return mac_end(h, False)
 
 
 def test_label_layout():
     # public.json "label_example": TEK for CS 4 (RFC 3830 §4.1.3)
-    lab = bytearray(32)
-    n = label(lab, TEK, 4, b"\x00\x05\xa8\x5c\x16", 1, RAND)
-    eq(bytes(lab[:n]), unhex("2ad01c64 04 05a85c16 4339f62f55aac86348846a482c893802"))
-    # §4.1.4: cs_id 0xFF; RAND from a window of a message
-    msg = b"..." + RAND + b"1234..."
-    n = label(lab, PSK_AUTH, PSK_CS_ID, b"\x12\x34\x56\x78", 0, msg, 3, 16)
-    eq(bytes(lab[:n]), unhex("2d22ac75 ff 12345678 4339f62f55aac86348846a482c893802"))
-    n = label(lab, PSK_SALT, PSK_CS_ID, b"abcd", 0, msg, 3, 20)  # a longer RAND
-    eq(n, 29)
-
-
-def test_label_allocates_nothing_and_checks_windows():
-    lab = bytearray(25)
-    csb = b"\x01\x02\x03\x04"
-    rand = bytes(16)
-    eq(no_alloc(lambda: label(lab, TEK, 1, csb, 0, rand)), 25)
-    raises(Overflow, lambda: label(bytearray(24), TEK, 1, csb, 0, rand))
-    raises(Truncated, lambda: label(lab, TEK, 1, csb, 1, rand))  # CSB ID short
-    raises(Truncated, lambda: label(lab, TEK, 1, csb, 0, rand, 1, 16))  # RAND short
-    raises(TypeError, lambda: label(bytes(25), TEK, 1, csb, 0, rand))
+    inkey = bytes(range(16))
+    out = bytearray(20)
+    prf(inkey, 0, 16, 0, TEK, 4, b"\x00\x05\xa8\x5c\x16", 1, RAND, out, 0, 20)
+    eq(bytes(out), first_block(inkey, unhex("2ad01c64 04 05a85c16 4339f62f55aac86348846a482c893802")))
+    # §4.1.4: cs_id 0xFF; a longer RAND
+    prf(inkey, 0, 16, 0, PSK_AUTH, 0xFF, b"\x12\x34\x56\x78", 0, RAND + b"1234", out, 0, 20)
+    eq(bytes(out), first_block(inkey, unhex("2d22ac75 ff 12345678 4339f62f55aac86348846a482c893802 31323334")))
+    prf(inkey, 0, 16, 0, PSK_AUTH, 0xFF, b"abcd", 0, b"", out, 0, 20)  # no RAND (MIKEY-NULL)
+    eq(bytes(out), first_block(inkey, unhex("2d22ac75 ff") + b"abcd"))
 
 
 def test_errors_carry_their_codes():
-    e = raises(UnsupportedPRF, Prf, b"k" * 16, 0, -1, 2)
-    eq(e.code, ERR_PRF)
-    raises(BadLength, Prf, b"")
-    raises(Truncated, Prf, b"k" * 16, 8, 9)
-    prf = Prf(b"k" * 16)
-    lab = bytearray(25)
-    label(lab, TEK, 1, b"abcd", 0, RAND)
-    raises(Overflow, lambda: prf.derive(lab, 25, bytearray(16), 1, 16))
-    raises(Overflow, lambda: prf.derive(lab, 25, bytearray(16), -1, 4))
-    raises(Truncated, lambda: prf.derive(lab, 26, bytearray(16), 0, 16))
-    raises(TypeError, lambda: prf.derive(lab, 25, bytes(16), 0, 16))
+    out = bytearray(16)
+    fails(_R_PRF, 2, prf, b"k" * 16, 0, 16, 2, TEK, 1, b"abcd", 0, RAND, out, 0, 16)
+    fails(_R_BAD_LENGTH, 13, prf, b"", 0, 0, 0, TEK, 1, b"abcd", 0, RAND, out, 0, 16)  # no inkey
+    fails(_R_TRUNCATED, 13, prf, b"k" * 16, 8, 9, 0, TEK, 1, b"abcd", 0, RAND, out, 0, 16)
+    fails(_R_TRUNCATED, 13, prf, b"k" * 16, 0, 16, 0, TEK, 1, b"abcd", 1, RAND, out, 0, 16)  # CSB ID short
+    fails(_R_OVERFLOW, 12, prf, b"k" * 16, 0, 16, 0, TEK, 1, b"abcd", 0, RAND, out, 1, 16)
+    fails(_R_OVERFLOW, 12, prf, b"k" * 16, 0, 16, 0, TEK, 1, b"abcd", 0, RAND, out, -1, 4)
+    raises(TypeError, prf, b"k" * 16, 0, 16, 0, TEK, 1, b"abcd", 0, RAND, bytes(16), 0, 16)
+    eq(bytes(out), bytes(16))  # nothing written by the failures

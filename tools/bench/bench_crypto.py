@@ -1,5 +1,6 @@
-"""Benchmarks of the crypto part: HMAC, the MIKEY PRF, AES-CM, the DRBG and
-constant-time compare, as one MIKEY-PSK exchange uses them."""
+"""Benchmarks of the crypto part (mikey.crypto, mikey.drbg): HMAC, the
+MIKEY PRF, AES-CM, the DRBG, constant-time compare and NTP time
+differences, as one MIKEY-PSK exchange uses them."""
 
 PSK = b"\x5a" * 16
 CSB_ID = b"\x12\x34\x56\x78"
@@ -7,91 +8,73 @@ T = b"\xe9\x3a\x5c\x10\x00\x00\x00\x00"  # an NTP-UTC value
 
 
 def _hmac():
-    from mikey.hmac import Hmac
+    from mikey.crypto import mac_begin, mac_end
 
-    hm = Hmac(PSK)
     msg = bytes(100)
 
     def op():
-        h = hm.begin()
+        h = mac_begin(PSK, 0, 16, False)
         h.update(msg)
-        return hm.end(h)
+        return mac_end(h, False)
 
     return op
-
-
-def _psk_keys(prf, lab, rand, keys):
-    # RFC 3830 §4.1.4: encr (16 B), auth (20 B) and salt (14 B) keys
-    from mikey.prf import PSK_AUTH, PSK_CS_ID, PSK_ENCR, PSK_SALT, label
-
-    prf.derive(lab, label(lab, PSK_ENCR, PSK_CS_ID, CSB_ID, 0, rand), keys, 0, 16)
-    prf.derive(lab, label(lab, PSK_AUTH, PSK_CS_ID, CSB_ID, 0, rand), keys, 16, 20)
-    prf.derive(lab, label(lab, PSK_SALT, PSK_CS_ID, CSB_ID, 0, rand), keys, 36, 14)
-
-
-def _srtp_keys(tgk, lab, rand, out):
-    # RFC 3830 §4.1.3: a new TGK's PRF, then CS 1's master key and salt
-    from mikey.prf import SALT, TEK, Prf, label
-
-    prf = Prf(tgk)
-    prf.derive(lab, label(lab, TEK, 1, CSB_ID, 0, rand), out, 0, 16)
-    prf.derive(lab, label(lab, SALT, 1, CSB_ID, 0, rand), out, 16, 14)
 
 
 def _prf():
-    # The PSK's Prf (its HMAC pads) is made once, when the PSK is provisioned.
-    from mikey.prf import Prf
+    # RFC 3830 §4.1.4: encr (16 B), auth (20 B) and salt (14 B) keys
+    from mikey.crypto import prf
 
-    prf = Prf(PSK)
     rand = bytes(16)
-    lab = bytearray(25)
     keys = bytearray(50)
-    return lambda: _psk_keys(prf, lab, rand, keys)
+
+    def op():
+        prf(PSK, 0, 16, 0, 0x150533E1, 0xFF, CSB_ID, 0, rand, keys, 0, 16)
+        prf(PSK, 0, 16, 0, 0x2D22AC75, 0xFF, CSB_ID, 0, rand, keys, 16, 20)
+        prf(PSK, 0, 16, 0, 0x29B88916, 0xFF, CSB_ID, 0, rand, keys, 36, 14)
+
+    return op
 
 
 def _tgk():
+    # RFC 3830 §4.1.3: CS 1's master key and salt from a TGK
+    from mikey.crypto import prf
+
     tgk = bytes(range(16))
     rand = bytes(16)
-    lab = bytearray(25)
     out = bytearray(30)
-    return lambda: _srtp_keys(tgk, lab, rand, out)
+
+    def op():
+        prf(tgk, 0, 16, 0, 0x2AD01C64, 1, CSB_ID, 0, rand, out, 0, 16)
+        prf(tgk, 0, 16, 0, 0x39A2C14B, 1, CSB_ID, 0, rand, out, 16, 14)
+
+    return op
 
 
 def _kemac():
-    # RFC 3830 §4.2.3: a cipher from the encr key, the KEMAC IV, and a Key
-    # data sub-payload (4 B header, 16 B TGK) encrypted in place.
-    from mikey.aescm import AesCm
+    # RFC 3830 §4.2.3: a cipher from the encr key and a Key data
+    # sub-payload (4 B header, 16 B TGK) encrypted in place
+    from mikey.crypto import aes_cm
 
-    keys = bytes(30)
+    keys = bytes(32)
     data = bytearray(20)
-
-    def op():
-        c = AesCm(keys, 0, 16)
-        c.start_kemac(keys, 16, CSB_ID, 0, T, 0)
-        c.xor(data, 0, 20)
-
-    return op
-
-
-def _xor():
-    from mikey.aescm import AesCm
-
-    c = AesCm(PSK)
-    data = bytearray(20)
-
-    def op():
-        c.start(PSK)
-        c.xor(data, 0, 20)
-
-    return op
+    return lambda: aes_cm(keys, 0, 16, keys, 16, data, 0, 20)
 
 
 def _eq():
-    from mikey.ct import eq
+    from mikey.crypto import _eq
 
     a = bytes(20)
     b = bytearray(20)
-    return lambda: eq(a, 0, b, 0, 20)
+    return lambda: _eq(a, 0, b, 0, 20)
+
+
+def _tdiff():
+    # the replay cache's comparison of two 64-bit NTP times (RFC 4330 §3)
+    from mikey.crypto import _tdiff
+
+    b = bytearray(T)
+    b[3] += 1
+    return lambda: _tdiff(T, 0, b, 0, 300)
 
 
 def _drbg():
@@ -103,11 +86,11 @@ def _drbg():
 
 
 BENCHES = (
-    ("crypto: HMAC-SHA-1 of 100 B, key pads cached", _hmac),
+    ("crypto: HMAC-SHA-1 of 100 B", _hmac),
     ("crypto: MIKEY-1 PRF, PSK encr+auth+salt keys (16+20+14 B)", _prf),
-    ("crypto: MIKEY-1 PRF, new 16 B TGK, TEK+salt (16+14 B)", _tgk),
-    ("crypto: AES-CM-128 new key, KEMAC IV, 20 B", _kemac),
-    ("crypto: AES-CM XOR 20 B, prebuilt cipher", _xor),
+    ("crypto: MIKEY-1 PRF, 16 B TGK, TEK+salt (16+14 B)", _tgk),
+    ("crypto: AES-CM-128 new key, 20 B", _kemac),
     ("crypto: constant-time compare, 20 B", _eq),
+    ("crypto: NTP time difference against a window", _tdiff),
     ("crypto: HMAC_DRBG-SHA-256, 32 B", _drbg),
 )
