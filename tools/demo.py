@@ -24,7 +24,7 @@ def main() -> int:
     vectors = [v for v in json.loads(VECTORS.read_text())["vectors"] if "hex" in v]
     prof = toolchain.profiles()["tight"]
     arch = toolchain.host_arch()
-    fw = toolchain.build_firmware(arch)
+    fw = toolchain.build_firmware(arch, toolchain.DEPLOY_OPT)
     script = toolchain.BUILD / "demo" / "demo_device.mpy"
     toolchain.compile_mpy(toolchain.ROOT / "tools" / "demo_device.py", script, arch,
                           source_name="tools/demo_device.py")

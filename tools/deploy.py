@@ -42,7 +42,7 @@ def main(argv=None) -> int:
     if arch != configured:
         print(f"deploy: the board at {args.port} reports {arch}, boards/{args.board} says "
               f"{configured}; building for {arch}", file=sys.stderr)
-    fw = toolchain.build_firmware(arch)
+    fw = toolchain.build_firmware(arch, toolchain.DEPLOY_OPT)
 
     stage = toolchain.BUILD / "deploy" / args.board
     if stage.exists():

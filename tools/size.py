@@ -12,7 +12,7 @@ def main() -> int:
     profiles = [p for p in toolchain.profiles().values() if p.r_seconds is not None]
     sizes: dict[str, dict[str, int]] = {}
     for prof in profiles:
-        root = toolchain.build_firmware(prof.arch)
+        root = toolchain.build_firmware(prof.arch, toolchain.DEPLOY_OPT)
         for rel in toolchain.firmware_sources():
             mpy = (root / rel).with_suffix(".mpy")
             sizes.setdefault(str(rel), {})[prof.board] = mpy.stat().st_size

@@ -389,6 +389,8 @@ class Responder:
                 elif x == 5:
                     ik = i
                 elif x == 2:
+                    if d[bd[i] - 3] > 2:
+                        raise MikeyError(_R_IDENTITY)  # ID type: NAI, URI, byte string
                     if i1 < 0:
                         i1 = i
                     else:
@@ -405,8 +407,8 @@ class Responder:
                 if not (tolerant and null and protected):
                     raise MikeyError(_R_UNEXPECTED_PAYLOAD)
                 q |= _Q_NO_RAND
-            if not t.count or t.ptype[0] != _T or ik < 0 and ir >= 0:
-                raise MikeyError(_R_UNEXPECTED_PAYLOAD)  # T, and KEMAC unless an update
+            if not t.count or t.ptype[0] != _T or ik < 0:
+                raise MikeyError(_R_UNEXPECTED_PAYLOAD)  # T and KEMAC (an update too: §4.5 Fig. 4.1)
             s = st[0]  # 4: T within the window, not a replay
             x = d[s + 1]
             if x < 2:  # NTP-UTC, NTP: T as the 64 bits of the KEMAC IV (§4.2.3)
@@ -446,7 +448,6 @@ class Responder:
                 r = memoryview(c)[slot + 5 : slot + 5 + c[slot + 4]]
             else:
                 r = b""
-            m = 1  # V's algorithm without a KEMAC (keyed with nothing, as the twin)
             a = c = 0
             if ik >= 0:
                 e = be[ik]

@@ -225,7 +225,7 @@ def open_i_message(data: bytes, psk: bytes | None, *, protected: bool = False, t
 _I_ORDER = {T: 0, RAND: 1, ID: 2, SP: 3, GeneralExtension: 4, KEMAC: 5}
 
 
-def _check_grammar(message: Message, update: bool) -> None:
+def _check_grammar(message: Message) -> None:
     last = -1
     counts = {}
     for p in message.payloads:
@@ -241,7 +241,7 @@ def _check_grammar(message: Message, update: bool) -> None:
         last = rank
     if T not in counts:
         raise UnexpectedPayload("no T payload")
-    if KEMAC not in counts and not update:
+    if KEMAC not in counts:  # an update too: its MAC authenticates it (§4.5, Figure 4.1)
         raise UnexpectedPayload("no KEMAC payload")
     if message.payloads and KEMAC in counts and not isinstance(message.payloads[-1], KEMAC):
         raise UnexpectedPayload("KEMAC is not the last payload")
@@ -249,8 +249,7 @@ def _check_grammar(message: Message, update: bool) -> None:
 
 @dataclass
 class _Csb:
-    rand: bytes
-    contexts: list
+    rand: bytes  # of the initial exchange: updates derive from it (§4.5)
 
 
 @dataclass
@@ -290,20 +289,25 @@ class Responder:
             if not (self.tolerant and null and self.protected):
                 raise UnexpectedPayload("no RAND payload in an initial I_MESSAGE")
             tolerated.append(NO_RAND)
-        _check_grammar(msg, update or NO_RAND in tolerated)
+        _check_grammar(msg)
 
         t = msg.find(T)
+        # The window judges T as a 64-bit NTP time; a COUNTER carries no time
+        # (only the cache guards it) (docs/profile.md "Processing" 4).
+        t_when = now if t.ts_type == TsType.COUNTER else t.t64()
         if null and self.tolerant and self.protected:
             try:
-                self.replay.check(t.value, data, now)
+                self.replay.check(t_when, data, now)
             except InvalidTimestamp:
                 tolerated.append(IMPLAUSIBLE_TIMESTAMP)
         else:
-            self.replay.check(t.value if t.ts_type != TsType.COUNTER else now, data, now)
+            self.replay.check(t_when, data, now)
 
         # §3.1 "[IDi], [IDr]": with two IDs the order says which is which;
         # a single one is IDr when it names us, IDi otherwise.
         ids = msg.find_all(ID)
+        if any(p.id_type not in (IdType.NAI, IdType.URI, IdType.BYTE_STRING) for p in ids):
+            raise BadIdentity("ID type not supported")
         idi = idr = None
         if len(ids) == 2:
             idi, idr = ids
@@ -317,21 +321,16 @@ class Responder:
             raise BadIdentity("IDi is not the expected Initiator")
 
         rand = rand_p.rand if rand_p is not None else (self.csbs[h.csb_id].rand if update else b"")
-        keys = crypto.MikeyKeys(b"", b"", b"")
-        policies = _policies(msg.find_all(SP), self.tolerant, tolerated)
-        contexts = []
-        if kemac is not None:
-            keys, keydata = open_kemac(decoded, self.psk, rand, protected=self.protected)
-            if not null:
-                self.replay.add(t.value, data, now)  # only authenticated messages (§5.3)
-            contexts = _contexts(h, keydata, policies, rand, tolerant=self.tolerant, tolerated=tolerated)
-        elif update:
-            contexts = self.csbs[h.csb_id].contexts
-        self.csbs[h.csb_id] = _Csb(rand, contexts)
+        keys, keydata = open_kemac(decoded, self.psk, rand, protected=self.protected)  # 6
+        if not null:
+            self.replay.add(t_when, data, now)  # only authenticated messages (§5.3)
+        policies = _policies(msg.find_all(SP), self.tolerant, tolerated)  # 7
+        contexts = _contexts(h, keydata, policies, rand, tolerant=self.tolerant, tolerated=tolerated)
+        self.csbs[h.csb_id] = _Csb(rand)
 
         reply = None
         if h.v:
-            reply = self._r_message(h, t, idi, idr, kemac.mac_alg if kemac else MacAlg.HMAC_SHA_1_160, keys)
+            reply = self._r_message(h, t, idi, idr, kemac.mac_alg, keys)
         return Result(reply, contexts, tolerated)
 
     def _r_message(self, ih: Header, t: T, idi: ID | None, idr: ID | None, mac_alg, keys) -> bytes:

@@ -5,7 +5,7 @@ session. The JSON shape is docs/profile.md, "SRTP contexts"."""
 from dataclasses import dataclass, field
 
 from mikeyhost import crypto
-from mikeyhost.errors import BadPolicyParam
+from mikeyhost.errors import BadLength, BadPolicyParam
 from mikeyhost.payloads import KeyData, KeyDataType, SrtpAuthAlg, SrtpEncrAlg, SrtpPolicy
 
 CIPHERS = {SrtpEncrAlg.NULL: "NULL", SrtpEncrAlg.AES_CM: "AES-CM", SrtpEncrAlg.AES_F8: "AES-F8"}
@@ -91,6 +91,8 @@ def master_key_and_salt(kd: KeyData, cs_id: int, csb_id: int, rand: bytes, polic
     """RFC 3830 §4.1.3 and Appendix A: the master key and salt one Key data
     sub-payload gives crypto session `cs_id`."""
     key_len, salt_len = policy["key_len"], policy["salt_len"]
+    if not kd.key:
+        raise BadLength("empty Key data")
     if kd.key_type in (KeyDataType.TGK, KeyDataType.TGK_SALT):
         master_key = crypto.data_protocol_key(kd.key, crypto.TEK_CONST, cs_id, csb_id, rand, key_len, prf_func)
         inkey = kd.key

@@ -288,6 +288,14 @@ def _set(m: bytes, at: int, value: int) -> bytes:
     return bytes(x)
 
 
+def _strip_kemac(data: bytes) -> bytes:
+    """The message without its KEMAC (the last payload)."""
+    from mikeyhost.payloads import Message, encode_message
+
+    d = decode_message(data).message
+    return encode_message(Message(d.header, d.payloads[:-1]))
+
+
 def refusals():
     """(name, Responder settings, messages, now): each refused by both."""
     m = _base()  # HDR 0..19, T 19..29, RAND 29..47, SP 47..82 (TLVs from 52), KEMAC 82..127
@@ -328,7 +336,14 @@ def refusals():
         ("V alg 3", plain, [_set(m[:82], 47, 9) + bytes([1, 3]) + bytes(40)], T0),
         ("ERR in I_MESSAGE", plain, [_set(m[:82], 47, 12) + bytes([1, 0, 0, 0]) + m[82:]], T0),
         ("unknown payload", plain, [_set(m, 19, 99)], T0),
+        ("ID type 5", plain, [_remac(_set(_base(idi=identity(b"alice@example.org")), 48, 5))], T0),
+        ("empty TGK", plain, [_base(keys=[key_data(b"")])], T0),
     ]
+    # An update (no RAND) must carry a KEMAC as well (§4.5, Figure 4.1).
+    first = Initiator(PSK, Offer(csb_id=0x12345678, t=T0, rand=bytes(range(16)), cs=[CryptoSession(1)],
+                                 keys=[key_data(b"\x3c" * 16)]))
+    upd = first.update(T0 + S)
+    out.append(("update without KEMAC", plain, [first.message, _strip_kemac(upd)], T0 + S))
     return out
 
 
@@ -352,15 +367,17 @@ def test_error_messages_are_the_same_bytes(upy):
     assert codes == {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 13}  # every Error no PSK can meet
 
 
-def test_profile_order_mac_before_policy():
-    # Where the twin and docs/profile.md part ways, the device follows the
-    # profile ("Processing" 6 before 7): an SP it cannot use in a message
-    # whose MAC is also wrong is Auth failure (0) on the device, while the
-    # twin reads the policies first and answers 10. Recorded here so the
-    # difference stays visible (the firmware tests hold the device to the
-    # profile); the differential cases above avoid such messages.
+def test_profile_order_mac_before_policy(upy):
+    # docs/profile.md "Processing": the MAC (6) is checked before the
+    # policies (7), so an SP neither side can use in a message whose MAC is
+    # also wrong is Auth failure (0) on both, with the same Error message.
     m = _set(_set(_base(), 54, 9), 126, 0)
-    assert int(Responder(PSK).respond(m, T0).error.code) == 10
+    r = Responder(PSK).respond(m, T0)
+    assert int(r.error.code) == 0
+    (rows,) = device(upy, [{"op": "respond", "psk": PSK.hex(), "idr": None, "expect_idi": None,
+                            "protected": False, "tolerant": False, "minisip": False, "now": ntp(T0),
+                            "msgs": [m.hex()]}])
+    assert rows[0]["reply"] == r.message.hex() and rows[0]["error"][1] == 0
 
 
 # -- the tolerant readers on the public vectors ---------------------------------

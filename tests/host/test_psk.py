@@ -288,3 +288,48 @@ def test_responder_answers_any_mutation_with_a_result_never_a_crash(edits, cut, 
         # Accepted: the MAC covers every byte, so only the untouched message
         # or a tolerated trailing zero get here; either keys SRTP.
         assert msg.rstrip(b"\x00") == _VALID.rstrip(b"\x00") and res.contexts
+
+
+def _with_t(msg: bytes, t: T) -> bytes:
+    """The I_MESSAGE with another T payload, MACed again (§5.2)."""
+    from mikeyhost.payloads import RAND, Message, encode_message
+
+    d = decode_message(msg).message
+    payloads = [t if isinstance(p, T) else p for p in d.payloads]
+    data = bytearray(encode_message(Message(d.header, payloads)))
+    rand = d.find(RAND).rand
+    k = crypto.mikey_keys(PSK, d.header.csb_id, rand, EncrAlg.AES_CM_128, MacAlg.HMAC_SHA_1_160)
+    # The KEMAC was encrypted under the old T's IV: re-encrypt for the new one.
+    kemac = d.payloads[-1]
+    plain = crypto.kemac_decrypt(1, k, d.header.csb_id, d.find(T).t64(), kemac.encr_data)
+    kemac.encr_data = crypto.kemac_encrypt(1, k, d.header.csb_id, t.t64(), plain)
+    data = bytearray(encode_message(Message(d.header, payloads)))
+    data[-20:] = crypto.mac(1, k.auth_key, bytes(data[:-20]))
+    return bytes(data)
+
+
+def test_ntp_utc_32_is_judged_as_seconds_and_counter_by_the_cache_only():
+    from mikeyhost.payloads import TsType
+
+    msg = Initiator(PSK, offer()).message
+    t32 = _with_t(msg, T(TsType.NTP_UTC_32, NOW >> 32))
+    assert Responder(PSK).respond(t32, NOW + 5 * NTP_ONE_SECOND).error is None
+    assert codes(Responder(PSK).respond(t32, NOW + 400 * NTP_ONE_SECOND)) == [ErrorNo.INVALID_TS]
+    counter = _with_t(msg, T(TsType.COUNTER, 7))
+    r = Responder(PSK)
+    assert r.respond(counter, NOW).error is None
+    assert codes(r.respond(counter, NOW)) == [ErrorNo.INVALID_TS]  # the cache remembers it
+
+
+def test_update_without_kemac_and_bad_id_type_and_empty_key():
+    from mikeyhost.payloads import ID, Message, encode_message
+
+    r = Responder(PSK)
+    i, _ = exchange(offer(), r)
+    upd = decode_message(i.update(NOW + NTP_ONE_SECOND)).message
+    bare = encode_message(Message(upd.header, upd.payloads[:-1]))
+    assert codes(r.respond(bare, NOW + NTP_ONE_SECOND)) == [ErrorNo.UNSUPPORTED_MESSAGE]
+    odd = Initiator(PSK, offer(idi=ID(5, b"x"))).message
+    assert codes(Responder(PSK).respond(odd, NOW)) == [ErrorNo.INVALID_ID]
+    empty = Initiator(PSK, offer(keys=[key_data(b"")])).message
+    assert codes(Responder(PSK).respond(empty, NOW)) == [ErrorNo.UNSUPPORTED_MESSAGE]

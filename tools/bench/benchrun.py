@@ -2,9 +2,6 @@
 
     main(module, i)  time benchmark i of module.BENCHES and measure R in the
                      same process; print one JSON line
-    probe(module, i) set up and run benchmark i once; print PROBE-OK (the
-                     driver bisects -X heapsize= over this, so this module
-                     keeps its own footprint small)
 
 A benchmark is (name, setup); setup() does the one-off work (imports, keys,
 buffers) and returns the operation to time, a callable without arguments.
@@ -67,9 +64,3 @@ def main(module, i):
     r_us, _ = _per_op_us(r_unit, 300000, 5)
     # One line of JSON, written by hand: the json module would cost heap.
     print('{"us": %f, "iters": %d, "r_us": %f, "alloc": %d}' % (us, n, r_us, alloc))
-
-
-def probe(module, i):
-    setup = __import__(module).BENCHES[i][1]
-    setup()()
-    print("PROBE-OK")
