@@ -51,7 +51,8 @@ def test_size_reports_modules_parts_and_total():
     data = json.loads((toolchain.BUILD / "size.json").read_text())
     for board in ("esp32", "rp2040"):
         assert data["total"][board] == sum(m[board] for m in data["modules"].values())
-        built = toolchain.BUILD / "mpy" / toolchain.profiles()[board].arch / "mikey" / "buffer.mpy"
+        built = (toolchain.build_firmware(toolchain.profiles()[board].arch, toolchain.DEPLOY_OPT)
+                 / "mikey" / "buffer.mpy")
         assert data["modules"]["mikey/buffer.py"][board] == built.stat().st_size
 
 
