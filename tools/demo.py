@@ -1,71 +1,168 @@
-"""make demo: the smallest real end-to-end run the project has so far.
+"""make demo: a PC and a device agree on SRTP keys with MIKEY-PSK.
 
-The firmware's fixed-capacity codec buffers, compiled to .mpy, run under the
-pinned MicroPython unix port with the tight 32 KB heap and read the common
-header (RFC 3830 §6.1) of every public MIKEY message in tests/vectors/,
-write it back byte for byte, and report what that allocated; this side
-checks the bytes and the SSRCs the vectors' sources assert. Key exchange
-(PSK, DH-HMAC, ECC) joins the demo as those modes land.
+The device is the firmware, compiled to .mpy, running under the pinned
+MicroPython unix port with the ESP32's heap (tools/demo_device.py); the PC
+is the twin (mikeyhost). They exchange I_MESSAGE and R_MESSAGE both ways,
+each prints the SRTP contexts it derived (keys masked unless --show-keys),
+and libsrtp proves they match: an RTP packet protected with one end's
+context is unprotected with the other's. Then the device's tolerant reader
+keys SRTP from the public MIKEY-NULL messages of deployed cameras and
+servers, checked against the values their sources assert.
+
+Every figure printed comes from this run.
 """
 
+import argparse
 import json
+import os
+import subprocess
 import sys
+import time
 
 import toolchain
 
+sys.path.insert(0, str(toolchain.ROOT / "tests"))
+from peers import srtp as libsrtp  # noqa: E402
+
+from mikeyhost.psk import CryptoSession, Initiator, Offer, Responder, identity, key_data  # noqa: E402
+
 VECTORS = toolchain.ROOT / "tests" / "vectors" / "public.json"
-DATA_TYPES = {0: "PSK init", 1: "PSK resp", 2: "PK init", 3: "PK resp", 4: "DH init",
-              5: "DH resp", 6: "Error", 7: "DHHMAC init", 8: "DHHMAC resp",
-              9: "RSA-R init", 10: "RSA-R resp", 26: "SAKKE"}
-MAP_TYPES = {0: "SRTP-ID", 1: "Empty", 2: "GENERIC-ID"}
+UNIX_TO_NTP = 2208988800
 
 
-def main() -> int:
-    vectors = [v for v in json.loads(VECTORS.read_text())["vectors"] if "hex" in v]
-    prof = toolchain.profiles()["tight"]
-    arch = toolchain.host_arch()
-    fw = toolchain.build_firmware(arch, toolchain.DEPLOY_OPT)
-    script = toolchain.BUILD / "demo" / "demo_device.mpy"
-    toolchain.compile_mpy(toolchain.ROOT / "tools" / "demo_device.py", script, arch,
-                          source_name="tools/demo_device.py")
+def ntp_now() -> int:
+    t = time.time()
+    return (int(t) + UNIX_TO_NTP) % (1 << 32) << 32 | int((t % 1) * (1 << 32))
+
+
+class Device:
+    """The device process: one JSON command per line each way."""
+
+    def __init__(self, psk: bytes, profile: str):
+        prof = toolchain.profiles()[profile]
+        arch = toolchain.host_arch()
+        fw = toolchain.build_firmware(arch, toolchain.DEPLOY_OPT)
+        script = toolchain.BUILD / "demo" / "demo_device.mpy"
+        toolchain.compile_mpy(toolchain.ROOT / "tools" / "demo_device.py", script, arch,
+                              source_name="tools/demo_device.py", opt=toolchain.DEPLOY_OPT)
+        env = dict(os.environ, MICROPYPATH=f"{script.parent}:{fw}")
+        self.proc = subprocess.Popen(
+            [toolchain.micropython(), "-X", f"heapsize={prof.heap}", "-c", "import demo_device"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        self.heap = prof.heap
+        self.profile = prof
+        self.proc.stdin.write(psk.hex() + "\n")  # provisioning
+        self.proc.stdin.flush()
+        self.ready = self._read()
+
+    def _read(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise toolchain.ToolchainError(f"the device stopped:\n{self.proc.stderr.read()}")
+        return json.loads(line)
+
+    def __call__(self, **command) -> dict:
+        self.proc.stdin.write(json.dumps(command) + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(10)
+
+
+def show(who: str, ctxs: list, show_keys: bool):
+    for c in ctxs:
+        key = c["master_key"] if show_keys else "*" * 8
+        salt = c["master_salt"] if show_keys else "*" * 8
+        p = c["policy"]
+        print(f"    {who:<7} CS {c['cs_id']} SSRC {c['ssrc']} ROC {c['roc']}  {p['cipher']}/{p['auth']} "
+              f"tag {p['tag_len']}  master key {key}  salt {salt}")
+
+
+def srtp_check(sender: dict, receiver: dict, label: str) -> bool:
+    ok = libsrtp.round_trip(sender, receiver)
+    print(f"    libsrtp: RTP packet protected with the {label} context -> "
+          f"{'unprotected, identical' if ok else 'REJECTED'}")
+    return ok
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--show-keys", action="store_true", help="print master keys and salts")
+    args = ap.parse_args(argv)
+
+    psk = os.urandom(16)
+    dev = Device(psk, "esp32")
+    problems = 0
     print(f"device: {toolchain.micropython_version()}")
-    print(f"        heap {prof.heap // 1024} KB ({prof.name} profile), firmware loaded from .mpy\n")
+    print(f"        heap {dev.heap // 1024} KB ({dev.profile.name} profile), firmware as .mpy, "
+          f"{dev.ready['heap_free']:,} bytes free after start")
+    print(f"        provisioned with a fresh 16-byte PSK shared with this PC\n")
 
-    r = toolchain.run_micropython(["-c", "import demo_device"], heap=prof.heap,
-                                  path=[script.parent, fw],
-                                  input="".join(v["hex"] + "\n" for v in vectors).encode())
-    if r.returncode != 0:
-        print(r.stderr.decode(errors="replace"), file=sys.stderr)
+    # 1. PC -> device
+    now = ntp_now()
+    ssrc = int.from_bytes(os.urandom(4), "big")
+    offer = Offer(csb_id=int.from_bytes(os.urandom(4), "big"), t=now, rand=os.urandom(16),
+                  keys=[key_data(os.urandom(16))], cs=[CryptoSession(ssrc)], v=True,
+                  idi=identity("pc@example.org"))
+    pc = Initiator(psk, offer)
+    print(f"1. PC is Initiator: I_MESSAGE, {len(pc.message)} bytes (HDR, T, RAND, IDi, SP, KEMAC)")
+    r = dev(op="respond", msg=pc.message.hex(), now=now)
+    if r["error"] is not None:
+        print(f"    device refused it: Error no {r['error']}")
         return 1
-    lines = r.stdout.decode().splitlines()
-    if len(lines) != len(vectors):
-        print(f"demo: device answered {len(lines)} lines for {len(vectors)} messages", file=sys.stderr)
-        return 1
+    reply = bytes.fromhex(r["reply"])
+    print(f"    device answers with an R_MESSAGE, {len(reply)} bytes (HDR, T, V)")
+    mine = [c.to_json() for c in pc.finish(reply)]
+    print("    PC verified the device's V")
+    show("PC", mine, args.show_keys)
+    show("device", r["ctx"], args.show_keys)
+    same = mine == r["ctx"]
+    print(f"    contexts {'identical' if same else 'DIFFERENT'}")
+    problems += (not same) + (not srtp_check(mine[0], r["ctx"][0], "PC's"))
 
-    failures = 0
-    for v, line in zip(vectors, lines):
-        f = line.split()
-        if f[0] == "ERROR":
-            print(f"{v['id']:<17} rejected: {f[1]} (MIKEY error {f[2]})")
-            failures += 1
-            continue
-        csb, dt, ncs, mtype, cs, rewritten, alloc = f
-        original = bytes.fromhex(v["hex"])
-        same = original.startswith(bytes.fromhex(rewritten))
-        cs_text = "" if cs == "-" else " ".join(
-            f"[policy {p} SSRC {s} ROC {int(roc, 16)}]" for p, s, roc in (e.split(":") for e in cs.split(",")))
-        ssrcs = [e.split(":")[1] for e in cs.split(",")] if cs != "-" else []
-        want = v.get("expect", {}).get("ssrc")
-        check = "" if want is None else ("  SSRC as the source asserts" if want in ssrcs
-                                         else f"  SSRC MISMATCH (source says {want})")
-        print(f"{v['id']:<17} {DATA_TYPES.get(int(dt), 'type ' + dt):<11} CSB {csb}  "
-              f"#CS {ncs} {MAP_TYPES.get(int(mtype), mtype)} {cs_text}")
-        print(f"{'':<17} header rewritten: {len(rewritten) // 2} B, "
-              f"{'identical' if same else 'DIFFERENT'}; {alloc} B allocated{check}")
-        failures += (not same) + (want is not None and want not in ssrcs) + (alloc != "0")
-    print(f"\n{len(vectors)} public messages, {failures} problems.")
-    print("MIKEY exchanges (PSK, DH-HMAC, ECC) are not built yet; this demo grows with them.")
-    return 1 if failures else 0
+    # 2. device -> PC
+    now = ntp_now()
+    ssrc = int.from_bytes(os.urandom(4), "big")
+    i = dev(op="init", now=now, ssrc=ssrc)
+    msg = bytes.fromhex(i["msg"])
+    print(f"\n2. device is Initiator (CSB ID, RAND and TGK from its HMAC-DRBG): I_MESSAGE, {len(msg)} bytes")
+    res = Responder(psk).respond(msg, now)
+    if res.error is not None:
+        print(f"    PC refused it: {res.error}")
+        return 1
+    print(f"    PC answers with an R_MESSAGE, {len(res.message)} bytes")
+    f = dev(op="finish", msg=res.message.hex())
+    if "error" in f:
+        print(f"    device refused the answer: Error no {f['error']}")
+        return 1
+    print("    device verified the PC's V")
+    theirs = [c.to_json() for c in res.contexts]
+    show("device", f["ctx"], args.show_keys)
+    show("PC", theirs, args.show_keys)
+    same = theirs == f["ctx"]
+    print(f"    contexts {'identical' if same else 'DIFFERENT'}")
+    problems += (not same) + (not srtp_check(f["ctx"][0], theirs[0], "device's"))
+
+    # 3. what deployed peers send
+    vectors = [v for v in json.loads(VECTORS.read_text())["vectors"] if "master_key" in v["expect"]]
+    print(f"\n3. MIKEY-NULL offers from deployed cameras and servers (tests/vectors/public.json),"
+          f"\n   read by the device as over RTSPS (protected transport, tolerant reader):")
+    for v in vectors:
+        msg = bytes.fromhex(v["hex"])
+        r = dev(op="null", msg=v["hex"], now=ntp_now())
+        e = v["expect"]
+        ok = (r["error"] is None and r["ctx"]
+              and (r["ctx"][0]["master_key"], r["ctx"][0]["master_salt"]) == (e["master_key"], e["master_salt"]))
+        problems += not ok
+        quirks = ", ".join(r["quirks"]) or "none"
+        print(f"    {v['id']:<10} {len(msg):>4} B  SSRC {r['ctx'][0]['ssrc'] if r['ctx'] else '-'}  "
+              f"{'key and salt as the source asserts' if ok else 'MISMATCH'}; tolerated: {quirks}")
+    dev.close()
+
+    print(f"\n{problems} problems.")
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -1,90 +1,74 @@
-"""Device half of `make demo` (runs under MicroPython, tight heap profile).
+"""Device half of `make demo` (runs under MicroPython): one device with a
+provisioned PSK, answering JSON commands on stdin, one per line.
 
-Reads hex MIKEY messages from stdin, one per line. For each, parses the
-common header (RFC 3830 §6.1) with the fixed-capacity Reader, writes it back
-with the Writer, counts the heap bytes that took, and prints one line:
-    csb_id data_type n_cs map_type policy:ssrc:roc,... rewritten_hex alloc
+    {"op": "respond", "msg": HEX, "now": NTP}  -> {"reply", "error", "ctx", "quirks"}
+    {"op": "init", "now": NTP, "ssrc": N}      -> {"msg"}   (CSB ID, RAND, TGK from its DRBG)
+    {"op": "finish", "msg": HEX}               -> {"ctx"} or {"error"}
+    {"op": "null", "msg": HEX, "now": NTP}     -> as respond, MIKEY-NULL on a protected transport
+
+Times are passed in: the device has no clock of its own yet.
 """
 
 import gc
+import json
 import sys
+from struct import pack_into
 
-import micropython
-from mikey.buffer import Reader, Writer
+from mikey import srtp
+from mikey.drbg import Drbg
 from mikey.errors import MikeyError
-
-_SRTP_ID = micropython.const(0)  # CS ID map type (§6.1.1)
-_R_OVERFLOW = micropython.const(19)  # mikey/errors.py
-
-entries = [0] * 3 * 8  # policy, SSRC offset, ROC offset for up to 8 CS
-head = [0] * 8
-out = bytearray(128)
-r = Reader(b"")
-w = Writer(out)
+from mikey.psk import Initiator, Responder
 
 
-def parse(r):
-    head[0] = r.u8()  # version
-    head[1] = r.u8()  # data type
-    head[2] = r.u8()  # next payload
-    head[3] = r.u8()  # V | PRF func
-    head[4] = r.skip(4)  # CSB ID
-    n = r.u8()  # #CS
-    head[5] = n
-    head[6] = r.u8()  # CS ID map type
-    if head[6] == _SRTP_ID:
-        if n > 8:
-            raise MikeyError(_R_OVERFLOW)
-        for i in range(n):
-            entries[3 * i] = r.u8()
-            entries[3 * i + 1] = r.skip(4)
-            entries[3 * i + 2] = r.skip(4)
-    head[7] = r.tell()
+
+def ntp(v):
+    b = bytearray(8)
+    pack_into(">II", b, 0, v >> 32, v & 0xFFFFFFFF)
+    return b
 
 
-def rewrite(w, data):
-    w.reset(out)
-    w.u8(head[0])
-    w.u8(head[1])
-    w.u8(head[2])
-    w.u8(head[3])
-    w.put(data, head[4], 4)
-    w.u8(head[5])
-    w.u8(head[6])
-    if head[6] == _SRTP_ID:
-        for i in range(head[5]):
-            w.u8(entries[3 * i])
-            w.put(data, entries[3 * i + 1], 4)
-            w.put(data, entries[3 * i + 2], 4)
-    return w.length()
+def contexts(ctx, n):
+    return [srtp.context(ctx, i) for i in range(n)]
 
 
-def hexof(b, off, n):
-    return "".join("%02x" % b[off + i] for i in range(n))
-
-
-for line in sys.stdin:
-    line = line.strip()
-    if not line:
-        continue
-    data = bytes.fromhex(line)
+def main():
+    psk = bytes.fromhex(sys.stdin.readline().strip())  # provisioning
+    drbg = Drbg(b"mikey demo device")
+    responder = Responder(psk, cs=4)
+    null_reader = Responder(None, protected=True, tolerant=True, cs=4)
+    initiator = Initiator(psk, cs=4)
+    buf = bytearray(512)
+    out = bytearray(256)
     gc.collect()
-    gc.disable()
-    before = gc.mem_alloc()
-    try:
-        r.reset(data)
-        parse(r)
-        n = rewrite(w, data)
-    except MikeyError as e:
-        gc.enable()
-        print("ERROR", "reason-%d" % e.reason, e.code)
-        continue
-    alloc = gc.mem_alloc() - before
-    gc.enable()
-    cs = []
-    if head[6] == _SRTP_ID:
-        for i in range(head[5]):
-            cs.append("%d:%s:%s" % (entries[3 * i], hexof(data, entries[3 * i + 1], 4),
-                                    hexof(data, entries[3 * i + 2], 4)))
-    print(hexof(data, head[4], 4), head[1], head[5], head[6], ",".join(cs) or "-",
-          hexof(out, 0, n), alloc)
+    print(json.dumps({"ready": True, "heap_free": gc.mem_free()}))
+    for line in sys.stdin:
+        c = json.loads(line)
+        op = c["op"]
+        res = {}
+        if op in ("respond", "null"):
+            r = responder if op == "respond" else null_reader
+            m = bytes.fromhex(c["msg"])
+            n = r.respond(m, len(m), ntp(c["now"]), out)
+            res["reply"] = bytes(out[:n]).hex()
+            res["error"] = None if r.error is None else r.error.code
+            res["ctx"] = contexts(r.ctx, r.ncs) if r.error is None else []
+            res["quirks"] = srtp.quirks(r.quirks)
+        elif op == "init":
+            rnd = bytearray(36)  # CSB ID, RAND, TGK
+            drbg.generate_into(rnd, 0, 36)
+            n = initiator.build(buf, rnd[0:4], rnd[4:20], ntp(c["now"]), ((c["ssrc"], 0, 0),),
+                                ((False, bytes(rnd[20:36]), None, None),), v=True)
+            res["msg"] = bytes(buf[:n]).hex()
+        elif op == "finish":
+            m = bytes.fromhex(c["msg"])
+            try:
+                initiator.finish(m, len(m))
+                res["ctx"] = contexts(initiator.ctx, initiator.ncs)
+            except MikeyError as e:
+                res["error"] = e.code
+        gc.collect()
+        res["heap_free"] = gc.mem_free()
+        print(json.dumps(res))
+
+
+main()
