@@ -11,6 +11,12 @@ rule of every payload that has one (RFC 3830 §6, RFC 6043 §6, RFC 6509
 with a MikeyError naming the MIKEY Error no. Which payloads a message type
 allows, and in which order, is the mode layer's to check (mikey.psk).
 
+This module walks what PSK, NULL and Error messages carry (T, RAND, ID,
+SP, KEMAC, V, ERR, General Extension; the SRTP-ID and Empty maps); for
+anything else decode() imports mikey._walk, so that code is heap only on
+a device that meets it. The import is the one allocation: a device that
+decodes those payloads under heap_lock() imports mikey._walk at boot.
+
     t = Table()
     decode(buf, n, t)                        # buf[:n] is the message
     i = t.find(1)                            # KEMAC
@@ -44,43 +50,35 @@ _R_TRAILING_DATA = const(4)
 _R_BAD_VERSION = const(5)
 _R_DATA_TYPE = const(6)
 _R_MAC_ALG = const(8)
-_R_HASH = const(10)
-_R_DH_GROUP = const(11)
 _R_TIMESTAMP = const(17)
 
 _KEMAC = const(1)  # Next payload values
-_PKE = const(2)
-_DH = const(3)
 _SIGN = const(4)
 _T = const(5)
-_CHASH = const(8)
 _V = const(9)
 _SP = const(10)
 _ERR = const(12)
-_TR = const(13)
-_TICKET = const(17)
 _KEY_DATA = const(20)
-_ECCPT = const(22)
 
 _TOLERANT = const(1)
 _PARTIAL = const(2)
 
-# Payloads of the shape Next | ... | length | variable part, by Next payload
-# value: (where the variable part begins) << 4 | (where the length field
-# is), from the payload's start; the field fills the gap (1 or 2 bytes; PKE
-# keeps 14 bits of it, SIGN 12). 0: read by hand below.
-#   KEMAC 1 (§6.2)   Next | Encr alg | Encr data len(2) | Encr data ...
-#   PKE 2 (§6.3)     Next | C(2 bits) Data len(14 bits) | Data
-#   SIGN 4 (§6.5)    S type(4 bits) Signature len(12 bits) | Signature
-#   ID 6, CERT 7 (§6.7), General Extension 21 (§6.15): Next | type | len(2)
-#   SP 10 (§6.10)    Next | Policy no | Prot type | Policy param len(2)
-#   RAND 11 (§6.11)  Next | RAND len | RAND
-#   IDR 14 (RFC 6043 §6.6), SAKKE 26 (RFC 6509 §4.2): Next | x | y | len(2)
-#   RANDR 15 (RFC 6043 §6.8) Next | RAND role | RAND length | RAND
-#   TP 16, TICKET 17 (RFC 6043 §6.10) Next | 7 bytes | TP Data len(2) ...
-_LAYOUT = const(b"\x00\x42\x31\x00\x20\x00\x42\x42\x00\x00\x53\x21\x00\x00\x53\x32\xa8\xa8"
-                b"\x00\x00\x00\x42\x00\x00\x00\x00\x53")
-_MAC_LEN = const(b"\x00\x14\x20")  # NULL, HMAC-SHA-1-160, HMAC-SHA-256-256 (RFC 6043)
+# Lookup tables in one bytes object (each object is RAM of its own), from
+#   _LAYOUT: for payloads of the shape Next | ... | length | variable part,
+#     by Next payload value below 22: (where the variable part begins) << 4
+#     | (where the length field is), from the payload's start; the field
+#     fills the gap (1 or 2 bytes). 0: read by hand below, or by mikey._walk.
+#       KEMAC 1 (§6.2)   Next | Encr alg | Encr data len(2) | Encr data ...
+#       ID 6 (§6.7), General Extension 21 (§6.15): Next | type | len(2)
+#       SP 10 (§6.10)    Next | Policy no | Prot type | Policy param len(2)
+#       RAND 11 (§6.11)  Next | RAND len | RAND
+#   _MAC_LEN: the MAC length of MAC alg NULL, HMAC-SHA-1-160, HMAC-SHA-256-256 (RFC 6043)
+_LAYOUT = const(0)
+_MAC_LEN = const(22)
+_TAB = const(
+    b"\x00\x42\x00\x00\x00\x00\x42\x00\x00\x00\x53\x21\x00\x00\x00\x00\x00\x00\x00\x00\x00\x42"
+    b"\x00\x14\x20"
+)
 
 
 class Table:
@@ -124,11 +122,12 @@ class Table:
     """
 
     def __init__(self, n=16):  # n payloads at most
+        z = bytes(2 * n)
         self.ptype = bytearray(n)
-        self.start = array("H", bytearray(2 * n))
-        self.end = array("H", bytearray(2 * n))
-        self.body = array("H", bytearray(2 * n))
-        self.body_end = array("H", bytearray(2 * n))
+        self.start = array("H", z)
+        self.end = array("H", z)
+        self.body = array("H", z)
+        self.body_end = array("H", z)
         self.count = 0  # payloads after the header
         self.data_type = 0
         self.ncs = 0  # #CS
@@ -147,7 +146,8 @@ class Table:
 
 class Keys:
     """Where the Key data sub-payloads (§6.13) of a KEMAC's Encr data lie,
-    once it is plaintext: parallel arrays indexed by sub-payload (0, 1, ...).
+    once it is plaintext: parallel arrays indexed by sub-payload (0, 1, ...),
+    16-bit views of one array (an array object each would cost more RAM).
     Sub-payload j holds a key of type type[j] (TGK 0, TGK+SALT 1, TEK 2,
     TEK+SALT 3; RFC 6043 §6.2.1: GTGK 4, GTGK+SALT 5, MPK 6) at
     key[j]..+key_len[j], a salt at salt[j]..+salt_len[j] (length 0 for the
@@ -156,28 +156,16 @@ class Keys:
     From there, and VT len at spi[j]+spi_len[j] followed by Valid To."""
 
     def __init__(self, n=4):  # n sub-payloads at most
-        self.type = bytearray(n)
-        self.kv = bytearray(n)
-        self.key = array("H", bytearray(2 * n))
-        self.key_len = array("H", bytearray(2 * n))
-        self.salt = array("H", bytearray(2 * n))
-        self.salt_len = array("H", bytearray(2 * n))
-        self.spi = array("H", bytearray(2 * n))
-        self.spi_len = bytearray(n)
+        a = memoryview(array("H", bytes(16 * n)))
+        self.type = a[:n]
+        self.kv = a[n : 2 * n]
+        self.key = a[2 * n : 3 * n]
+        self.key_len = a[3 * n : 4 * n]
+        self.salt = a[4 * n : 5 * n]
+        self.salt_len = a[5 * n : 6 * n]
+        self.spi = a[6 * n : 7 * n]
+        self.spi_len = a[7 * n :]
         self.count = 0
-
-
-def _lv(d, p, n, k):
-    """End of k length(1) | value fields from p (SPI; Valid From, Valid
-    To; §6.14), or of the GENERIC-ID SPI (RFC 6043 §6.1.1). A length byte
-    missing is truncation, a value past n a length that overruns."""
-    for _ in range(k):
-        if p >= n:
-            raise MikeyError(_R_TRUNCATED)
-        p += 1 + d[p]
-        if p > n:
-            raise MikeyError(_R_BAD_LENGTH)
-    return p
 
 
 # -- the walk ---------------------------------------------------------------
@@ -213,18 +201,9 @@ def decode(data, n, t, flags=0):
         if p > n:
             raise MikeyError(_R_TRUNCATED)
     elif mt == 2:  # GENERIC-ID (RFC 6043 §6.1.1)
-        for _ in range(ncs):
-            t.steps += 1
-            # CS ID | Prot type | S, #P | Ps | Session Data len(2) + data | SPI len + SPI
-            if p + 3 > n:
-                raise MikeyError(_R_TRUNCATED)
-            p += 3 + (data[p + 2] & 0x7F)
-            if p + 2 > n:
-                raise MikeyError(_R_TRUNCATED)
-            p += 2 + (data[p] << 8 | data[p + 1])
-            if p > n:
-                raise MikeyError(_R_BAD_LENGTH)
-            p = _lv(data, p, n, 1)
+        import mikey._walk as w
+
+        p = w.read(data, n, t, ncs)
     elif mt != 1:  # 1: Empty (RFC 4563 §5), no map info
         raise MikeyError(_R_UNKNOWN_PAYLOAD)
     t.hdr_end = p
@@ -237,18 +216,13 @@ def decode(data, n, t, flags=0):
         s = p
         if s + 2 > n:
             raise MikeyError(_R_TRUNCATED)
-        g = _LAYOUT[nxt] if nxt < 27 else 0
+        g = _TAB[_LAYOUT + nxt] if nxt < 22 else 0
         if g:
             b = s + (g >> 4)  # where the variable part begins
             if b > n:
                 raise MikeyError(_R_TRUNCATED)
             q = s + (g & 15)
-            m = data[q] if b - q == 1 else data[q] << 8 | data[q + 1]
-            if nxt == _PKE:
-                m &= 0x3FFF
-            elif nxt == _SIGN:
-                m &= 0x0FFF
-            be = e = b + m
+            be = e = b + (data[q] if b - q == 1 else data[q] << 8 | data[q + 1])
             if e > n:
                 raise MikeyError(_R_BAD_LENGTH)
             if nxt == _SP:  # §6.10: Type | Length | Value, exactly filling
@@ -265,20 +239,11 @@ def decode(data, n, t, flags=0):
                     raise MikeyError(_R_TRUNCATED)
                 if data[be] > 2:
                     raise MikeyError(_R_MAC_ALG)
-                e = be + 1 + _MAC_LEN[data[be]]
-            elif nxt == _TICKET:  # ... | Ticket Data len(2) + data | Initiator Data len(2) + data
-                for _ in range(2):
-                    if e + 2 > n:
-                        raise MikeyError(_R_TRUNCATED)
-                    e += 2 + (data[e] << 8 | data[e + 1])
-                    if e > n:
-                        raise MikeyError(_R_BAD_LENGTH)
-        elif nxt == _T or nxt == _TR:
-            # §6.6: Next | TS type | TS value; RFC 6043 §6.4 TR: a TS role first
-            b = s + (3 if nxt == _TR else 2)
-            if b > n:
-                raise MikeyError(_R_TRUNCATED)
-            g = data[b - 1]
+                e = be + 1 + _TAB[_MAC_LEN + data[be]]
+        elif nxt == _T:
+            # §6.6: Next | TS type | TS value
+            b = s + 2
+            g = data[s + 1]
             if g > 3:
                 raise MikeyError(_R_TIMESTAMP)
             be = e = b + (8 if g < 2 else 4)  # NTP-UTC, NTP; COUNTER, NTP-UTC-32
@@ -287,49 +252,17 @@ def decode(data, n, t, flags=0):
             b = s + 2
             if data[s + 1] > 2:
                 raise MikeyError(_R_MAC_ALG)
-            be = e = b + _MAC_LEN[data[s + 1]]
+            be = e = b + _TAB[_MAC_LEN + data[s + 1]]
         elif nxt == _ERR:
             # §6.12: Next | Error no | Reserved(2)
             b = s + 2
             be = e = s + 4
-        elif nxt == _CHASH:
-            # §6.8 Table 6.8, RFC 6043 §6.7: SHA-1 20, MD5 16, SHA-256 32
-            b = s + 2
-            g = data[s + 1]
-            if g > 2:
-                raise MikeyError(_R_HASH)
-            be = e = b + b"\x14\x10\x20"[g]
-        elif nxt == _DH or nxt == _ECCPT:
-            # DH (§6.4): Next | DH-Group | DH-value | Reserv, KV | KV data
-            # ECCPT (ECC-03 §6.1): Next | ECC curve | ECC point | Auth alg |
-            # TGK len(2) | Reserv, KV | KV data. The point is "padded to end
-            # on a 32-bit boundary": read here as counted from the payload's
-            # start, as the draft's figure puts Auth alg at a word's start.
-            # OAKLEY 5, 1, 2 (Table 6.4) and P-256 (DH-Group 10, ECC curve
-            # 7: the project profile) have known lengths.
-            b = s + 2
-            g = data[s + 1]
-            if nxt == _DH and g < 3:
-                m = (192, 96, 128)[g]
-            elif g == (10 if nxt == _DH else 7):  # a SEC1 point: 04 x y, 02/03 x
-                if b >= n:
-                    raise MikeyError(_R_TRUNCATED)
-                m = data[b]
-                m = 65 if m == 4 else 33 if m == 2 or m == 3 else 0
-                if not m:
-                    raise MikeyError(_R_DH_GROUP)
-            else:
-                raise MikeyError(_R_DH_GROUP)
-            be = b + m
-            e = be + 1 if nxt == _DH else s + ((be - s + 3) & ~3) + 4
-            if e > n:
-                raise MikeyError(_R_TRUNCATED)
-            g = data[e - 1] & 15
-            if g > 2:
-                raise MikeyError(_R_UNKNOWN_PAYLOAD)
-            e = _lv(data, e, n, g)
-        else:
-            raise MikeyError(_R_UNKNOWN_PAYLOAD)
+        else:  # what PSK, NULL and Error messages never carry
+            import mikey._walk as w
+
+            e = w.parse(data, n, t, i, nxt, s)
+            b = t.body[i]
+            be = t.body_end[i]
         if e > n:  # an implied length that runs out
             raise MikeyError(_R_TRUNCATED)
         t.ptype[i] = nxt
@@ -391,7 +324,13 @@ def keys(data, p, end, k):
         k.spi_len[j] = data[q] if kv and q < end else 0
         if kv > 2:
             raise MikeyError(_R_UNKNOWN_PAYLOAD)
-        p = _lv(data, q, end, kv)
+        p = q
+        for _ in range(kv):  # KV data (§6.14): SPI; Valid From, Valid To: length(1) | value each
+            if p >= end:
+                raise MikeyError(_R_TRUNCATED)  # a length byte missing
+            p += 1 + data[p]
+            if p > end:
+                raise MikeyError(_R_BAD_LENGTH)  # a value past the end
         j += 1
         k.count = j
         if nxt == 0:

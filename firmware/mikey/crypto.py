@@ -5,7 +5,8 @@ byte windows (buf, off, n) that are read and written in place:
   checked): constant-time compare (RFC 3830 §5.2: a MAC check must not
   exit early).
 - mac_begin, mac_end: HMAC (RFC 2104) over hashlib.sha1 (HMAC-SHA-1-160,
-  §4.2.4) or hashlib.sha256 (HMAC-SHA-256-256, RFC 6043 §6.2).
+  §4.2.4) or hashlib.sha256 (HMAC-SHA-256-256, RFC 6043 §6.2); hmac: the
+  two over a window and a list of byte strings.
 - prf: the MIKEY PRF (§4.1.2; PRF func 1 is PRF-HMAC-SHA-256, RFC 6043
   §6.1) with the labels of §4.1.3 / §4.1.4.
 - aes_cm: AES in counter mode (RFC 3711 §4.1.1) on cryptolib's ECB cipher
@@ -90,6 +91,19 @@ def mac_end(g, h):
     return g.digest()
 
 
+def hmac(k, i, n, h, b, p, x):
+    """The HMAC keyed with k[i:i+n] (SHA-256 if h else SHA-1) of b[:p]
+    followed by each of the byte strings in x that is not None (a new
+    bytes object): a MIKEY MAC or verification message (§5.2)."""
+    _chk(b, 0, p, _R_TRUNCATED)
+    g = mac_begin(k, i, n, h)
+    g.update(memoryview(b)[:p])
+    for i in range(len(x)):  # (indexed: an iterator would take 4 words of the frame)
+        if x[i] is not None:
+            g.update(x[i])
+    return mac_end(g, h)
+
+
 def prf(k, i, n, f, c, s, b, j, r, o, p, m):
     """o[p:p+m] = the first m bytes of PRF(k[i:i+n], c || s || CSB ID ||
     r) (§4.1.2): PRF func f (0 MIKEY-1 on HMAC-SHA-1, 1 PRF-HMAC-SHA-256),
@@ -119,7 +133,8 @@ def prf(k, i, n, f, c, s, b, j, r, o, p, m):
     m += p
     f = 0  # copy the first chunk's P, XOR the others into it
     while i < n:
-        _pads(_IPAD, _OPAD, k, i, min(32, n - i))
+        s = min(32, n - i)
+        _pads(_IPAD, _OPAD, k, i, s)
         a = None
         j = p
         while j < m:
@@ -129,16 +144,18 @@ def prf(k, i, n, f, c, s, b, j, r, o, p, m):
                 h.update(r)
             else:
                 h.update(a)
-            g = H(_OPAD)
-            g.update(h.digest())
-            a = g.digest()
+            a = h.digest()
+            h = H(_OPAD)
+            h.update(a)
+            a = h.digest()
             h = H(_IPAD)  # HMAC(s, A_i || label)
             h.update(a)
             h.update(_HEAD)
             h.update(r)
-            g = H(_OPAD)
-            g.update(h.digest())
-            d = g.digest()
+            d = h.digest()
+            h = H(_OPAD)
+            h.update(d)
+            d = h.digest()
             s = min(m - j, len(d))
             _mix(o, j, d, 0, s, f)
             j += s
@@ -159,6 +176,7 @@ def aes_cm(k, i, n, v, j, b, o, m):
     mix(_OPAD, 0, v, j, 16, 0)
     if i or n != len(k):
         k = memoryview(k)[i : i + n]
+    k = cryptolib.aes(k, 1)  # (before the views: the largest allocation of an exchange)
     v = memoryview(_OPAD)
-    _cm(cryptolib.aes(k, 1), v[:16], v[16:32], b, o, m)
+    _cm(k, v[:16], v[16:32], b, o, m)
     return m

@@ -19,7 +19,13 @@ crypto session (mikey.srtp reads them out), `ncs` of them. The Responder
 never raises for what it receives: a refusal is an Error message in `out`
 and the MikeyError in `error`. Not re-entrant (module buffers): one message
 at a time. Written for RAM (every function, name and line of bytecode is
-heap on the device): short local names, tables as const() bytes.
+heap on the device): short local names, tables as const() bytes, and what
+only a refusal needs (the Error message) in mikey._reject, imported then.
+A bytecode frame of more than 11 words (locals, arguments and the stack of
+the widest call) is heap too, for as long as the call runs: the largest
+allocations of an exchange (the AES object, hash objects) are made under
+as few and as narrow frames as the code allows (_keys returns before the
+KEMAC is en- or decrypted; no iterator loops where a call is wide).
 """
 
 import hashlib
@@ -27,7 +33,7 @@ from micropython import const
 from struct import pack_into
 
 from mikey import codec
-from mikey.crypto import _eq, _mix, _tdiff, aes_cm, mac_begin, mac_end, mix, prf
+from mikey.crypto import _eq, _mix, _tdiff, aes_cm, hmac, mix, prf
 from mikey.errors import MikeyError
 
 _R_UNEXPECTED_PAYLOAD = const(3)  # reasons: copies of mikey.errors
@@ -54,8 +60,7 @@ _RAND = const(11)
 _ERR = const(12)
 _KEY_DATA = const(20)
 
-_TOLERANT = const(1)  # mikey.codec.decode flags
-_PARTIAL = const(2)
+_TOLERANT = const(1)  # mikey.codec.decode flag
 
 # Label constants: §4.1.4 (keys from the PSK, cs_id 0xFF), §4.1.3 (from a TGK)
 _ENCR_KEY = const(0x150533E1)
@@ -82,7 +87,7 @@ _C_SALT = const(66)  # master salt, policy salt_len bytes (at most 32)
 _C_MKI = const(98)  # MKI length (0xFF: none), then the MKI (at most 16)
 SLOT = const(115)
 # The policy: SRTP parameter type k (RFC 3830 Table 6.10.1.a, RFC 4771) at
-# _C_POL + _POFF[k]; the key derivation rate (6) is 4 bytes, big-endian, the
+# _C_POL + _TAB[_POFF + k]; the key derivation rate (6) is 4 bytes, big-endian, the
 # ROC transmission rate (13) 2; which of 13-19 the SP sets is the bit
 # (k - 13) of the byte at +16 (they have no defaults).
 _P_CIPHER = const(0)
@@ -96,12 +101,6 @@ _P_SRTCP_ENCR = const(11)
 _P_SRTP_AUTH = const(13)
 _P_TAG_LEN = const(14)
 _P_4771 = const(16)
-_POFF = const(b"\x00\x01\x02\x03\x04\x05\x06\x0a\x0b\x0c\x0d\x0e\x0f\x11\x13\x14\x15\x16\x17\x18")
-# RFC 3711 §8.2 defaults: AES-CM, 16, HMAC-SHA1, 20, 14, PRF AES-CM, KDR 0,
-# SRTP and SRTCP encryption on, FEC order 0, authentication on, tag 10,
-# prefix 0, no RFC 4771 parameter
-_DEFAULTS = const(b"\x01\x10\x01\x14\x0e\x00\x00\x00\x00\x00\x01\x01\x00\x01\x0a\x00"
-                  b"\x00\x00\x00\x00\x00\x00\x00\x00\x00")
 # docs/profile.md "SP": the SRTP policy sent unless the caller sets one, as
 # Type | Length | Value in ascending type order (RFC 3830 §6.10.1)
 _DEFAULT_SRTP = const(
@@ -116,29 +115,43 @@ _DEFAULT_SRTP = const(
     b"\x0a\x01\x01"  # SRTP authentication: on
     b"\x0b\x01\x0a"  # authentication tag length: 10
 )
-# §3.1 payload order of an I_MESSAGE: the rank of each Next payload value
-# below 22 (T 0, RAND 1, ID 2, SP 3, General Extension 4, KEMAC 5; 9 not
-# allowed)
-_RANK = const(b"\x09\x05\x09\x09\x09\x00\x02\x09\x09\x09\x03\x01\x09\x09\x09\x09\x09\x09\x09\x09\x09\x04")
-_MAC_LEN = const(b"\x00\x14\x20")  # NULL, HMAC-SHA-1-160, HMAC-SHA-256-256 (RFC 6043)
+# Lookup tables in one bytes object (each object is RAM of its own), from
+#   _MAC_LEN: the MAC length of MAC alg NULL, HMAC-SHA-1-160, HMAC-SHA-256-256 (RFC 6043)
+#   _RANK: the §3.1 payload order of an I_MESSAGE, by Next payload value below
+#     22 (T 0, RAND 1, ID 2, SP 3, General Extension 4, KEMAC 5; 9 not allowed)
+#   _POFF: where each SRTP parameter type lies in a policy (above)
+#   _DEFAULTS: the policy of the RFC 3711 §8.2 defaults (25 bytes): AES-CM,
+#     16, HMAC-SHA1, 20, 14, PRF AES-CM, KDR 0, SRTP and SRTCP encryption
+#     on, FEC order 0, authentication on, tag 10, prefix 0, no RFC 4771 parameter
+_MAC_LEN = const(0)
+_RANK = const(3)
+_POFF = const(25)
+_DEFAULTS = const(45)
+_TAB = const(
+    b"\x00\x14\x20"
+    b"\x09\x05\x09\x09\x09\x00\x02\x09\x09\x09\x03\x01\x09\x09\x09\x09\x09\x09\x09\x09\x09\x04"
+    b"\x00\x01\x02\x03\x04\x05\x06\x0a\x0b\x0c\x0d\x0e\x0f\x11\x13\x14\x15\x16\x17\x18"
+    b"\x01\x10\x01\x14\x0e\x00\x00\x00\x00\x00\x01\x01\x00\x01\x0a\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+)
 
 # The `_k` buffer of both sides: the keys protecting MIKEY (encr_key at 0,
-# auth_key at 32, salt_key at 64), then
-_K_CSB = const(78)  # our CSB ID (Initiator)
-_K_T = const(82)  # T: ours (Initiator), the I_MESSAGE's as 64 bits (Responder)
-_K_MAC = const(90)  # our MAC alg and auth key length (Initiator)
-_K_IV = const(92)  # the KEMAC IV
-_K_FLOOR = const(108)  # T at or before which nothing is accepted (Responder),
-_K_HAS_FLOOR = const(116)  # and whether there is one;
-_K_N = const(117)  # replay cache entries in use;
-_K_NEXT = const(118)  # the CSB slot replaced next
-_K_RAND = const(108)  # RAND length and RAND of the initial exchange (Initiator)
+# auth_key at 32, salt_key at 64, made the KEMAC IV in place), then
+_K_IV = const(64)  # the KEMAC IV (16 bytes)
+_K_CSB = const(80)  # our CSB ID (Initiator)
+_K_T = const(84)  # T: ours (Initiator), the I_MESSAGE's as 64 bits (Responder)
+_K_MAC = const(92)  # our MAC alg and auth key length (Initiator)
+_K_RAND = const(94)  # RAND length and RAND of the initial exchange (Initiator)
+_K_FLOOR = const(92)  # T at or before which nothing is accepted (Responder),
+_K_HAS_FLOOR = const(100)  # and whether there is one;
+_K_N = const(101)  # replay cache entries in use;
+_K_NEXT = const(102)  # the CSB slot replaced next,
+_K_H = const(103)  # the message's digest for the replay cache (8 bytes),
+_K_KD = const(111)  # then the KEMAC plaintext (Responder)
 
-# The message being read (a codec.Table), its Key data sub-payloads (a
-# codec.Keys) in the table's `keys`: made by the first Responder or
-# Initiator (made during the import they would split the heap between
-# modules)
-_TBL = None
+# The message being read (a codec.Table) and its Key data sub-payloads (a
+# codec.Keys): made by the first Responder or Initiator (made during the
+# import they would split the heap between modules)
+_TBL = _KEYS = None
 
 
 def _is(d, t, i, b):
@@ -148,25 +161,23 @@ def _is(d, t, i, b):
     return t.body_end[i] - s == n and _eq(d, s, b, 0, n)
 
 
-def _keys(k, d, r, e, m, f, c, b, o, n):
+def _keys(k, d, r, e, m, f, c):
     """The keys protecting MIKEY, from the PSK k (§4.1.4: label constant ||
     0xFF || CSB ID || RAND, the CSB ID at d[4:8], RAND r, PRF func f) into
-    c: encr_key at 0, auth_key at 32, salt_key at 64, as long as the
-    KEMAC's Encr alg e and MAC alg m need them (docs/profile.md "Keys");
-    then b[o:o+n] ^= the AES-CM keystream (§4.2.3) unless e is NULL: IV =
-    (salt_key XOR (0x0000 || CSB ID || T)) || 0x0000, T the Initiator's
-    64 bits at c[_K_T:]; AES-CM-128 (1) or -256 (3, RFC 6043). Returns the
-    auth key's length."""
+    c: encr_key at 0, auth_key at 32, as long as the KEMAC's Encr alg e
+    and MAC alg m need them (docs/profile.md "Keys"); unless e is NULL,
+    the AES-CM IV (§4.2.3) at c[_K_IV:], made in place from salt_key:
+    (salt_key XOR (0x0000 || CSB ID || T)) || 0x0000, T the Initiator's 64
+    bits at c[_K_T:]. Returns the auth key's length. The caller runs
+    aes_cm, once this frame is gone (the module docstring: RAM)."""
     p = len(k)
     if e:
         prf(k, 0, p, f, _ENCR_KEY, 0xFF, d, 4, r, c, 0, 32 if e == 3 else 16)
-        prf(k, 0, p, f, _SALT_KEY, 0xFF, d, 4, r, c, 64, 14)
-        _mix(c, _K_IV, c, 64, 14, 0)
+        prf(k, 0, p, f, _SALT_KEY, 0xFF, d, 4, r, c, _K_IV, 14)
         c[_K_IV + 14] = c[_K_IV + 15] = 0
         _mix(c, _K_IV + 2, d, 4, 4, 0xFF)
         _mix(c, _K_IV + 6, c, _K_T, 8, 0xFF)
-        aes_cm(c, 0, 32 if e == 3 else 16, c, _K_IV, b, o, n)
-    e = _MAC_LEN[m]
+    e = _TAB[_MAC_LEN + m]
     if e:
         prf(k, 0, p, f, _AUTH_KEY, 0xFF, d, 4, r, c, 32, e)
     return e
@@ -179,7 +190,7 @@ def _policy(d, s, e, c, o, tolerant):
     cannot use, is 10 (docs/profile.md "Processing" 7)."""
     if d[s + 2]:
         raise MikeyError(_R_POLICY)
-    c[o : o + 25] = _DEFAULTS
+    _mix(c, o, _TAB, _DEFAULTS, 25, 0)
     f = 0  # the types seen
     s += 5
     while s < e:  # Type | Length | Value; decode() checked they fill the SP
@@ -190,7 +201,7 @@ def _policy(d, s, e, c, o, tolerant):
             if f >> k & 1 or n != (2 if k == 13 else 1) and not (k == 6 and 0 < n < 5):
                 raise MikeyError(_R_POLICY_PARAM)
             f |= 1 << k
-            _mix(c, o + _POFF[k] + (4 - n if k == 6 else 0), d, s, n, 0)
+            _mix(c, o + _TAB[_POFF + k] + (4 - n if k == 6 else 0), d, s, n, 0)
             if k > 12:
                 c[o + _P_4771] |= 1 << (k - 13)
         s += n
@@ -210,12 +221,12 @@ def _policy(d, s, e, c, o, tolerant):
     return f
 
 
-def _contexts(d, t, k, b, r, c, tolerant):
+def _contexts(d, t, b, r, c, tolerant):
     """The SRTP context of every crypto session of the SRTP-ID map of the
     I_MESSAGE d (table t) into c, from the Key data sub-payloads in b
-    (table k) and RAND r (§4.1.3, Appendix A; docs/profile.md "Keys"):
+    (table _KEYS) and RAND r (§4.1.3, Appendix A; docs/profile.md "Keys"):
     returns how many | the quirk bits << 8. No Key data, no contexts."""
-    n = t.ncs if k.count and t.map_type == 0 else 0
+    n = t.ncs if _KEYS.count and t.map_type == 0 else 0
     if n * SLOT > len(c):
         raise MikeyError(_R_OVERFLOW)
     q = 0
@@ -235,12 +246,12 @@ def _contexts(d, t, k, b, r, c, tolerant):
         elif p >= 0:
             raise MikeyError(_R_POLICY_PARAM)  # SPs, none for this policy no
         else:
-            c[o + _C_POL : o + _C_KEY] = _DEFAULTS
+            _mix(c, o + _C_POL, _TAB, _DEFAULTS, 25, 0)
         # one Key data sub-payload for all, or the i-th for CS ID i + 1
-        j = i if k.count == n and n > 1 else 0
-        p = k.type[j]
-        s = k.key[j]
-        m = k.key_len[j]
+        j = i if _KEYS.count == n and n > 1 else 0
+        p = _KEYS.type[j]
+        s = _KEYS.key[j]
+        m = _KEYS.key_len[j]
         e = c[o + _C_POL + _P_KEY_LEN]
         f = c[o + _C_POL + _P_SALT_LEN]
         if e > 32 or f > 32:  # this device's limit
@@ -258,36 +269,20 @@ def _contexts(d, t, k, b, r, c, tolerant):
         if p > 1:  # a TEK is the master key
             _mix(c, o + _C_KEY, b, s, e, 0)
         if p & 1 and p < 9:  # +SALT: the master salt as sent
-            if k.salt_len[j] != f:
+            if _KEYS.salt_len[j] != f:
                 raise MikeyError(_R_POLICY_PARAM)
-            _mix(c, o + _C_SALT, b, k.salt[j], f, 0)
+            _mix(c, o + _C_SALT, b, _KEYS.salt[j], f, 0)
         elif p < 9:  # from the TGK, or the TEK (docs/profile.md)
             prf(b, s, m, d[3] & 0x7F, _SALT, i + 1, d, 4, r, c, o + _C_SALT, f)
-        m = k.spi_len[j]
-        if k.kv[j] != 1:
+        m = _KEYS.spi_len[j]
+        if _KEYS.kv[j] != 1:
             c[o + _C_MKI] = 0xFF
         elif m > 16:  # this device's limit
             raise MikeyError(_R_POLICY_PARAM)
         else:
             c[o + _C_MKI] = m  # KV SPI: for SRTP the SPI is the MKI
-            _mix(c, o + _C_MKI + 1, b, k.spi[j], m, 0)
+            _mix(c, o + _C_MKI + 1, b, _KEYS.spi[j], m, 0)
     return n | q << 8
-
-
-def _v(k, a, m, b, p, i, r, t, minisip):
-    """The verification message (§5.2, docs/profile.md "Keys"): HMAC (MAC
-    alg m) with the auth key k[32:32+a] over b[:p] || Identity_i ||
-    Identity_r || T value, identities i and r (None: empty), T value t;
-    without the identities when `minisip`."""
-    h = mac_begin(k, 32, a, m == 2)
-    h.update(memoryview(b)[:p])
-    if not minisip:
-        if i is not None:
-            h.update(i)
-        if r is not None:
-            h.update(r)
-    h.update(t)
-    return mac_end(h, m == 2)
 
 
 class Responder:
@@ -326,13 +321,12 @@ class Responder:
         self.error = None
         self._rc = bytearray(16 * cache)  # replay cache: digest(8) | T(8) each
         self._csb = bytearray(37 * csbs)  # CSB ID | RAND len (0xFF: free) | RAND
-        self._k = bytearray(119)  # keys, T, IV, floor, counters: _K_*
-        self._kd = bytearray(kd)  # KEMAC plaintext
+        self._k = bytearray(_K_KD + kd)  # keys, IV, T, floor, counters, digest, KEMAC plaintext: _K_*
         self.reset()
-        global _TBL
+        global _TBL, _KEYS
         if _TBL is None:
             _TBL = codec.Table()
-            _TBL.keys = codec.Keys()
+            _KEYS = codec.Keys()
 
     def reset(self):
         """Forget the replay cache and the CSBs (what a reboot loses); set
@@ -360,29 +354,26 @@ class Responder:
         self.quirks = 0
         self.error = None
         t = _TBL
-        st = t.start
         bd = t.body
         be = t.body_end
         k = self._k
         try:
             tolerant = self.tolerant
-            protected = self.protected
             codec.decode(d, n, t, _TOLERANT if tolerant else 0)  # 1
             q = _Q_TRAILING_ZERO if t.trailing_zero else 0
             if t.data_type:
                 raise MikeyError(_R_DATA_TYPE)
-            f = d[3] & 0x7F  # PRF func
-            if f > 1:
+            if d[3] & 0x7F > 1:  # PRF func
                 raise MikeyError(_R_PRF)
             # 3 (the grammar; 2 and 3 both answer 13, so one pass): T, RAND,
             # ID, ID, SP..., General Extension..., KEMAC; and where RAND,
-            # KEMAC and the IDs are
-            ir = ik = i1 = i2 = -1
+            # KEMAC and the IDs are (the first as IDi, the second as IDr)
+            ir = ik = idi = idr = -1
             p = 0
             for i in range(t.count):
                 x = t.ptype[i]
-                x = _RANK[x] if x < 22 else 9
-                if x < p or x == 9 or x == p and i and (x < 2 or x == 5) or x == 2 and i2 >= 0:
+                x = _TAB[_RANK + x] if x < 22 else 9
+                if x < p or x == 9 or x == p and i and (x < 2 or x == 5) or x == 2 and idr >= 0:
                     raise MikeyError(_R_UNEXPECTED_PAYLOAD)  # out of order or repeated
                 if x == 1:
                     ir = i
@@ -391,52 +382,39 @@ class Responder:
                 elif x == 2:
                     if d[bd[i] - 3] > 2:
                         raise MikeyError(_R_IDENTITY)  # ID type: NAI, URI, byte string
-                    if i1 < 0:
-                        i1 = i
+                    if idi < 0:
+                        idi = i
                     else:
-                        i2 = i
+                        idr = i
                 p = x
+            if not t.count or t.ptype[0] != _T or ik < 0:
+                raise MikeyError(_R_UNEXPECTED_PAYLOAD)  # T and KEMAC (an update too: §4.5 Fig. 4.1)
             # 2: no RAND is an update of a CSB we key (§4.5), or `no-rand`
             c = self._csb
             slot = -1
             for i in range(0, len(c), 37):
                 if c[i + 4] != 0xFF and _eq(c, i, d, 4, 4):
                     slot = i
-            null = ik >= 0 and d[st[ik] + 1] == 0 and d[be[ik]] == 0
+            null = d[t.start[ik] + 1] == 0 and d[be[ik]] == 0
             if ir < 0 and slot < 0:
-                if not (tolerant and null and protected):
+                if not (tolerant and null and self.protected):
                     raise MikeyError(_R_UNEXPECTED_PAYLOAD)
                 q |= _Q_NO_RAND
-            if not t.count or t.ptype[0] != _T or ik < 0:
-                raise MikeyError(_R_UNEXPECTED_PAYLOAD)  # T and KEMAC (an update too: §4.5 Fig. 4.1)
-            s = st[0]  # 4: T within the window, not a replay
+            # 4: T within the window, not a replay. T as the 64 bits of the
+            # KEMAC IV (§4.2.3): NTP-UTC and NTP as they are, COUNTER
+            # left-padded with zeros, NTP-UTC-32 (RFC 6043) with a zero fraction
+            s = t.start[0]
             x = d[s + 1]
-            if x < 2:  # NTP-UTC, NTP: T as the 64 bits of the KEMAC IV (§4.2.3)
-                _mix(k, _K_T, d, s + 2, 8, 0)
-            elif x == 2:  # COUNTER, left-padded; it has no time to check
-                k[_K_T] = k[_K_T + 1] = k[_K_T + 2] = k[_K_T + 3] = 0
-                _mix(k, _K_T + 4, d, s + 2, 4, 0)
-            else:  # NTP-UTC-32 (RFC 6043): seconds, zero fraction
-                _mix(k, _K_T, d, s + 2, 4, 0)
-                k[_K_T + 4] = k[_K_T + 5] = k[_K_T + 6] = k[_K_T + 7] = 0
-            tc = now if x == 2 else memoryview(k)[_K_T : _K_T + 8]
-            h = hashlib.sha256(memoryview(d)[:n]).digest()
-            try:
-                self._replay(tc, h, now, False)
-            except MikeyError:
-                if not (tolerant and null and protected):
-                    raise
-                q |= _Q_IMPLAUSIBLE_TS  # the protected transport guards replays
-            idi = idr = -1  # 5: IDi, IDr; a single ID is IDr when it names us
-            me = self.idr
-            if i2 >= 0:
-                idi = i1
-                idr = i2
-            elif i1 >= 0:
-                if me is not None and _is(d, t, i1, me):
-                    idr = i1
-                else:
-                    idi = i1
+            _mix(k, _K_T, k, _K_T, 8, 0xFF)  # zeros (x ^ x)
+            _mix(k, _K_T + 4 if x == 2 else _K_T, d, s + 2, 8 if x < 2 else 4, 0)
+            o = 0 if x == 2 else _K_T  # the T judged (COUNTER has no time: now)
+            _mix(k, _K_H, hashlib.sha256(memoryview(d)[:n]).digest(), 0, 8, 0)
+            # `implausible-timestamp` when the protected transport guards replays
+            q |= self._replay(o, now, False, tolerant and null and self.protected)
+            me = self.idr  # 5: IDi, IDr; a single ID is IDr when it names us
+            if idr < 0 and idi >= 0 and me is not None and _is(d, t, idi, me):
+                idr = idi
+                idi = -1
             if idr >= 0 and me is not None and not _is(d, t, idr, me):
                 raise MikeyError(_R_IDENTITY)
             x = self.expect_idi
@@ -448,37 +426,33 @@ class Responder:
                 r = memoryview(c)[slot + 5 : slot + 5 + c[slot + 4]]
             else:
                 r = b""
-            a = c = 0
-            if ik >= 0:
-                e = be[ik]
-                x = d[st[ik] + 1]  # Encr alg
-                m = d[e]
-                if m == 0 and not protected:
-                    raise MikeyError(_R_MAC_ALG)
-                if x == 0 and not protected or x == 2 or x > 3:
-                    raise MikeyError(_R_ENCRYPTION)  # (AES-KW-128: not on this device)
-                s = bd[ik]
-                kd = self._kd
-                if e - s > len(kd):
-                    raise MikeyError(_R_OVERFLOW)
-                _mix(kd, 0, d, s, e - s, 0)
-                if not null:
-                    if self.psk is None:
-                        raise MikeyError(_R_AUTH)
-                    a = _keys(self.psk, d, r, x, m, f, k, kd, 0, e - s)
-                    if a:  # §5.2: the MAC covers the message up to the MAC field
-                        g = mac_begin(k, 32, a, m == 2)
-                        g.update(memoryview(d)[: e + 1])
-                        if not _eq(mac_end(g, m == 2), 0, d, e + 1, a):
-                            raise MikeyError(_R_AUTH)
-                    self._replay(tc, h, now, True)  # authenticated: cached
-                codec.keys(kd, 0, e - s, t.keys)
-            for i in range(t.count):  # 7: policies (an update may have no KEMAC)
+            a = 0
+            e = be[ik]
+            x = d[t.start[ik] + 1]  # Encr alg
+            m = d[e]
+            if m == 0 and not self.protected:
+                raise MikeyError(_R_MAC_ALG)
+            if x == 0 and not self.protected or x == 2 or x > 3:
+                raise MikeyError(_R_ENCRYPTION)  # (AES-KW-128: not on this device)
+            s = bd[ik]
+            if e - s > len(k) - _K_KD:
+                raise MikeyError(_R_OVERFLOW)
+            _mix(k, _K_KD, d, s, e - s, 0)
+            if not null:
+                if self.psk is None:
+                    raise MikeyError(_R_AUTH)
+                a = _keys(self.psk, d, r, x, m, d[3] & 0x7F, k)
+                if a and not _eq(hmac(k, 32, a, m == 2, d, e + 1, ()), 0, d, e + 1, a):
+                    raise MikeyError(_R_AUTH)  # §5.2: over the message up to the MAC field
+                if x:  # Key data in clear: AES-CM-128 (1) or -256 (3, RFC 6043)
+                    aes_cm(k, 0, 32 if x == 3 else 16, k, _K_IV, k, _K_KD, e - s)
+                self._replay(o, now, True, False)  # authenticated: cached
+            codec.keys(k, _K_KD, _K_KD + e - s, _KEYS)
+            for i in range(t.count):  # 7: policies
                 if t.ptype[i] == _SP:
-                    q |= _policy(d, st[i], t.end[i], self.ctx, _C_POL, tolerant)
-            if ik >= 0:  # 8: keys per crypto session
-                c = _contexts(d, t, t.keys, self._kd, r, self.ctx, tolerant)
-                q |= c >> 8
+                    q |= _policy(d, t.start[i], t.end[i], self.ctx, _C_POL, tolerant)
+            c = _contexts(d, t, k, r, self.ctx, tolerant)  # 8: keys per crypto session
+            q |= c >> 8
             # remember this CSB's RAND for its updates (§4.5): its slot, or
             # the one replaced next; one too long to keep forgets the CSB
             x = self._csb
@@ -495,9 +469,9 @@ class Responder:
             if d[3] < 0x80:  # 9: the R_MESSAGE when V is set: HDR, T, [IDr], V
                 return 0
             c = t.hdr_end
-            s = st[0]
+            s = t.start[0]
             e = t.end[0]
-            x = _MAC_LEN[m]
+            x = _TAB[_MAC_LEN + m]
             if c + e - s + (0 if me is None else 4 + len(me)) + 2 + x > len(out):
                 raise MikeyError(_R_OVERFLOW)
             _mix(out, 0, d, 0, c, 0)  # HDR and CS ID map as received, but
@@ -515,60 +489,44 @@ class Responder:
             out[p] = 0  # V (§6.9): Next | Auth alg | Ver data
             out[p + 1] = m
             p += 2
-            if x:  # Identity_r: the IDr of the I_MESSAGE, else ours
-                _mix(out, p, _v(k, a, m, out, p, memoryview(d)[bd[idi] : be[idi]] if idi >= 0 else None,
-                               memoryview(d)[bd[idr] : be[idr]] if idr >= 0 else me,
-                               memoryview(d)[bd[0] : be[0]], self.minisip), 0, x, 0)
+            if x:  # over Identity_i, Identity_r (the I_MESSAGE's IDr, else ours), T value
+                r = memoryview(d)
+                r = (r[bd[idi] : be[idi]] if idi >= 0 else None, r[bd[idr] : be[idr]] if idr >= 0 else me,
+                     r[bd[0] : be[0]])
+                r = hmac(k, 32, a, m == 2, out, p, r[2:] if self.minisip else r)
+                _mix(out, p, r, 0, x, 0)
             return p + x
         except MikeyError as e:
             self.error = e
             self.ncs = 0
-        # The Error message (§5.1.2, docs/profile.md): HDR with the CSB ID
-        # and PRF func of the message answered and its T, as far as it
-        # decodes (else 0 and our own time), one ERR
-        try:
-            codec.decode(d, n, t, _PARTIAL)
-        except MikeyError:
-            pass
-        c = t.hdr_end
-        i = t.find(_T) if c else -1
-        out[0:10] = b"\x01\x06\x05\x00\x00\x00\x00\x00\x00\x00"  # data type 6, Next T, #CS 0
-        if c:
-            out[3] = d[3] & 0x7F
-            _mix(out, 4, d, 4, 4, 0)
-        if i >= 0:  # the Initiator's T, as it was
-            p = t.end[i] - st[i]
-            _mix(out, 10, d, st[i], p, 0)
-            p += 10
-        else:  # NTP-UTC, now
-            out[11] = 0
-            _mix(out, 12, now, 0, 8, 0)
-            p = 20
-        out[10] = _ERR
-        pack_into(">BBH", out, p, 0, self.error.code, 0)  # Next | Error no | Reserved
-        return p + 4
+        import mikey._reject as j  # the Error message: loaded by the first refusal
 
-    def _replay(self, t, h, now, add):
-        # §5.4, docs/profile.md "Replay". Check: T within ±window of now,
-        # after not_before and the cache's floor, the message (digest h)
-        # not seen. Add: entries older than the window leave; when the
-        # cache is full the oldest leaves and nothing at or before its T
-        # is accepted any more.
+        return j.write(d, n, now, out, t, self.error.code)
+
+    def _replay(self, o, now, add, lax):
+        # §5.4, docs/profile.md "Replay". Check: T (_k[o:o+8], or now when
+        # o is 0) within ±window of now, after not_before and the cache's
+        # floor, the message (its digest at _K_H) not seen; if not, a
+        # MikeyError, or when lax the quirk bit. Add: entries older than
+        # the window leave; when the cache is full the oldest leaves and
+        # nothing at or before its T is accepted any more.
         c = self._rc
         k = self._k
+        t = k if o else now
         n = k[_K_N]
         w = self.window
         if not add:
-            if _tdiff(t, 0, now, 0, w) in (-2, 2):
-                raise MikeyError(_R_TIMESTAMP)
-            if self.not_before is not None and _tdiff(t, 0, self.not_before, 0, 0) < 0:
-                raise MikeyError(_R_TIMESTAMP)
-            if k[_K_HAS_FLOOR] and _tdiff(t, 0, k, _K_FLOOR, 0) <= 0:
-                raise MikeyError(_R_TIMESTAMP)
-            for i in range(0, 16 * n, 16):
-                if _eq(c, i, h, 0, 8):
-                    raise MikeyError(_R_REPLAY)
-            return
+            x = 0
+            if (_tdiff(t, o, now, 0, w) in (-2, 2)
+                    or self.not_before is not None and _tdiff(t, o, self.not_before, 0, 0) < 0
+                    or k[_K_HAS_FLOOR] and _tdiff(t, o, k, _K_FLOOR, 0) <= 0):
+                x = _R_TIMESTAMP
+            for i in range(0, 0 if x else 16 * n, 16):
+                if _eq(c, i, k, _K_H, 8):
+                    x = _R_REPLAY
+            if x and not lax:
+                raise MikeyError(x)
+            return _Q_IMPLAUSIBLE_TS if x else 0
         i = 0
         while i < n:
             if _tdiff(now, 0, c, 16 * i + 8, w) == 2:
@@ -586,8 +544,8 @@ class Responder:
                 k[_K_HAS_FLOOR] = 1
             n -= 1
             _mix(c, 16 * j, c, 16 * n, 16, 0)
-        _mix(c, 16 * n, h, 0, 8, 0)
-        _mix(c, 16 * n + 8, t, 0, 8, 0)
+        _mix(c, 16 * n, k, _K_H, 8, 0)
+        _mix(c, 16 * n + 8, t, o, 8, 0)
         k[_K_N] = n + 1
 
 
@@ -608,12 +566,12 @@ class Initiator:
         self.minisip = minisip
         self.ctx = bytearray(max(1, cs) * SLOT)
         self.ncs = 0
-        self._k = bytearray(141)  # keys, CSB ID, T, MAC alg, IV, RAND: _K_*
+        self._k = bytearray(127)  # keys, IV, CSB ID, T, MAC alg, RAND: _K_*
         self._k[_K_RAND] = 0xFF  # no initial exchange yet
-        global _TBL
+        global _TBL, _KEYS
         if _TBL is None:
             _TBL = codec.Table()
-            _TBL.keys = codec.Keys()
+            _KEYS = codec.Keys()
 
     def build(self, buf, csb_id, rand, t, cs, keys, policies=None, v=True, encr=1, mac=1, prf=0):
         """Write the I_MESSAGE (§3.1, §5.2; docs/profile.md) into buf and
@@ -682,7 +640,8 @@ class Initiator:
             buf[n] = _KEMAC  # KEMAC (§6.2): Next | Encr alg | Encr data len | Key data...
             e = p = p + 4
             n = -1
-            for x in keys:  # Key data (§6.13): Next | Type, KV | len | key [| salt] [| SPI]
+            for a in range(len(keys)):  # Key data (§6.13): Next | Type, KV | len | key [| salt] [| SPI]
+                x = keys[a]  # (indexed: an iterator would take 4 words of the frame)
                 if n >= 0:
                     buf[n] = _KEY_DATA
                 n = p
@@ -699,25 +658,26 @@ class Initiator:
             buf[p] = mac  # | MAC alg | MAC
         except (IndexError, ValueError):
             raise MikeyError(_R_OVERFLOW)
-        a = _MAC_LEN[mac]
+        a = _TAB[_MAC_LEN + mac]
         n = p + 1 + a
         if n > len(buf):
             raise MikeyError(_R_OVERFLOW)
         r = memoryview(k)[_K_RAND + 1 : _K_RAND + 1 + k[_K_RAND]]
         x = _TBL  # our contexts, from the message with its Key data in clear
         codec.decode(buf, n, x)
-        codec.keys(buf, e, p, x.keys)
-        self.ncs = _contexts(buf, x, x.keys, buf, r, self.ctx, False) & 0xFF
+        codec.keys(buf, e, p, _KEYS)
+        self.ncs = _contexts(buf, x, buf, r, self.ctx, False) & 0xFF
         mix(k, _K_CSB, buf, 4, 4, 0)
         mix(k, _K_T, t, 0, 8, 0)
         k[_K_MAC] = mac
         k[_K_MAC + 1] = 0
         if encr or mac:
-            k[_K_MAC + 1] = _keys(self.psk, buf, r, encr, mac, prf, k, buf, e, p - e)
+            k[_K_MAC + 1] = _keys(self.psk, buf, r, encr, mac, prf, k)
+            if encr:  # Key data encrypted in place (§4.2.3)
+                aes_cm(k, 0, 32 if encr == 3 else 16, k, _K_IV, buf, e, p - e)
             if a:  # §5.2: over every byte before the MAC
-                h = mac_begin(k, 32, a, mac == 2)
-                h.update(memoryview(buf)[: p + 1])
-                mix(buf, p + 1, mac_end(h, mac == 2), 0, a, 0)
+                x = hmac(k, 32, a, mac == 2, buf, p + 1, ())
+                mix(buf, p + 1, x, 0, a, 0)
         return n
 
     def finish(self, d, n):
@@ -753,7 +713,8 @@ class Initiator:
             p = self.idr
             if p is None and c == 3:
                 p = memoryview(d)[t.body[1] : t.body_end[1]]
-            if not _eq(_v(k, k[_K_MAC + 1], x, d, s, self.idi, p, memoryview(k)[_K_T : _K_T + 8],
-                          self.minisip), 0, d, s, k[_K_MAC + 1]):
+            p = (self.idi, p, memoryview(k)[_K_T : _K_T + 8])
+            if not _eq(hmac(k, 32, k[_K_MAC + 1], x == 2, d, s, p[2:] if self.minisip else p), 0, d, s,
+                       k[_K_MAC + 1]):
                 raise MikeyError(_R_AUTH)
         return self.ncs

@@ -3,6 +3,8 @@
 # Table lookup and keys() run under fwtest.no_alloc. Only the reader is
 # imported: the tight profile has little heap to spare.
 
+import sys
+
 from fwtest import eq, no_alloc, unhex
 from mikey.codec import Keys, Table, decode, keys
 
@@ -55,3 +57,16 @@ def test_key_data_walk_runs_without_allocating():
     # TGK+SALT with an SPI, TEK with an interval
     w = unhex("14 11 0001 a1 0001 b1 01 c1  00 22 0001 d1 01 01 01 02")
     eq(no_alloc(keys, w, 0, len(w), k), 2)
+
+
+def test_the_rest_of_the_walk_loads_only_when_needed():
+    # mikey._walk (the payloads PSK, NULL and Error messages never carry)
+    # is not loaded by them; a CHASH payload (§6.8) loads it, and once
+    # loaded a decode allocates nothing
+    for hexed, _, _ in KINDS:
+        m = unhex(hexed)
+        decode(m, len(m), t, True)
+    eq("mikey._walk" in sys.modules, False)
+    m = unhex("01 02 08 00 01020304 00 01  00 01" + "ab" * 16)  # CHASH: MD5
+    eq((decode(m, len(m), t), "mikey._walk" in sys.modules), (1, True))
+    eq((no_alloc(decode, m, len(m), t), t.body_end[0] - t.body[0]), (1, 16))

@@ -6,8 +6,14 @@
 
 from micropython import const
 
+import mikey._walk  # noqa: F401
 from fwtest import eq, fails, no_alloc, unhex
 from mikey.codec import Keys, Table, decode, keys
+
+# decode() imports mikey._walk on meeting a payload that PSK, NULL and Error
+# messages never carry (the one allocation of such a decode); a device that
+# must decode those under heap_lock() imports it at boot, as this module
+# does above, so that no_alloc checks the walk and not the import.
 
 _R_TRAILING_DATA = const(4)  # reason: a copy of mikey.errors
 

@@ -1,5 +1,5 @@
-# HMAC (firmware/mikey/crypto.py: mac_begin, mac_end; _eq): HMAC-SHA-1 as
-# MIKEY's MAC and verification function (RFC 3830 §4.2.4) and HMAC-SHA-256
+# HMAC (firmware/mikey/crypto.py: mac_begin, mac_end, hmac; _eq): HMAC-SHA-1
+# as MIKEY's MAC and verification function (RFC 3830 §4.2.4) and HMAC-SHA-256
 # (RFC 6043 §6.2). Known answers: RFC 2202 §3 (HMAC-SHA-1 test cases 1-7)
 # and RFC 4231 §4 (HMAC-SHA-256 from test cases 1, 2 and 6).
 
@@ -8,7 +8,7 @@ import hashlib
 from micropython import const
 
 from fwtest import eq, fails, unhex
-from mikey.crypto import _eq, mac_begin, mac_end
+from mikey.crypto import _eq, hmac, mac_begin, mac_end
 
 _R_TRUNCATED = const(0)  # reasons: copies of mikey.errors
 _R_BAD_LENGTH = const(1)
@@ -93,6 +93,20 @@ def test_pads_are_rewritten_in_place():
     for key, data, want in RFC2202[:5] + RFC2202[:1]:
         eq(mac(key, data), unhex(want))
     eq(mac(b"\x00" * 64, b"", False, 0, 0), unhex("fbdb1d1b18aa6c08324b7d64b71fb76370690e1d"))  # the empty key
+
+
+def test_hmac_over_a_window_and_pieces():
+    # hmac(): a window of a message buffer, then the pieces that are not
+    # None (a MAC: none; a verification message: Identity_i, Identity_r, T)
+    for key, data, want in RFC2202[:5]:
+        buf = bytearray(b"??" + key)
+        eq(hmac(buf, 2, len(key), False, data, len(data), ()), unhex(want))
+        eq(hmac(buf, 2, len(key), False, data + b"tail", len(data), ()), unhex(want))
+        cut = len(data) // 2
+        eq(hmac(key, 0, len(key), False, data, cut, (None, memoryview(data)[cut:], None)), unhex(want))
+    for key, data, want in RFC4231[:2]:
+        eq(hmac(key, 0, len(key), True, data[:3], 3, (data[3:7], None, data[7:])), unhex(want))
+    fails(_R_TRUNCATED, 13, hmac, b"key", 0, 3, False, b"abc", 4, ())  # past the message
 
 
 def test_errors():

@@ -13,7 +13,7 @@ import serial
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
-import simboard  # noqa: E402
+from mikeyhost import sim as simboard  # noqa: E402
 import toolchain  # noqa: E402
 
 MPREMOTE = [sys.executable, "-m", "mpremote"]
