@@ -225,6 +225,9 @@ class _Device:
                               capture_output=True, timeout=timeout)
 
     def arch(self) -> str:
+        from mikeyhost.link import leave_agent
+
+        leave_agent(self.port)  # a board running its agent: back to the REPL
         r = self._mp("exec", "import sys; print(sys.implementation._mpy)")
         if r.returncode != 0:
             raise toolchain.ToolchainError(f"no board at {self.port}: {r.stderr.decode(errors='replace')}")

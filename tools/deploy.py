@@ -36,6 +36,10 @@ def main(argv=None) -> int:
     parts = toolchain.part_closure(want)
     modules = [m for p in parts for m in toolchain.parts()[p]["modules"]]
 
+    from mikeyhost.link import leave_agent
+
+    if leave_agent(args.port):  # a running agent holds the line: back to the REPL first
+        print(f"deploy: the agent on {args.port} returned to the REPL", file=sys.stderr)
     r = mpremote(args.port, "exec", "import sys; print(sys.implementation._mpy)")
     arch = toolchain.arch_from_mpy(int(r.stdout.split()[-1]))
     configured = next(p.arch for p in toolchain.profiles().values() if p.board == args.board)
@@ -52,14 +56,16 @@ def main(argv=None) -> int:
         dst.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2((fw / m).with_suffix(".mpy"), dst)
     shutil.copy2(board_dir / "main.py", stage / "main.py")
+    shutil.copy2(board_dir / "config.py", stage / "config.py")
 
     mpremote(args.port, "exec", "import os\ntry:\n os.mkdir('/lib')\nexcept OSError:\n pass")
     mpremote(args.port, "rm", "-r", ":/lib/mikey", check=False)
     mpremote(args.port, "cp", "-r", str(stage / "lib" / "mikey"), ":/lib/")
+    mpremote(args.port, "cp", str(stage / "config.py"), ":/config.py")
     mpremote(args.port, "cp", str(stage / "main.py"), ":/main.py")
     total = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file())
     print(f"deployed to {args.port} ({args.board}, {arch}): parts {', '.join(parts)}; "
-          f"{len(modules)} modules + main.py, {total:,} bytes")
+          f"{len(modules)} modules + main.py and config.py, {total:,} bytes")
     return 0
 
 

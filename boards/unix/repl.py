@@ -34,9 +34,62 @@ def _getc():
     return c[0]
 
 
+class _Flash:
+    """The board's filesystem: a host directory seen as /. (VfsPosix's own
+    root option breaks rename in this build, so paths are joined here and
+    handed to an unrooted VfsPosix.)"""
+
+    def __init__(self, root):
+        self.root = root.rstrip("/")
+        self.host = vfs.VfsPosix()
+        self.cwd = "/"
+
+    def _p(self, path):
+        if not path.startswith("/"):
+            path = self.cwd.rstrip("/") + "/" + path
+        return self.root + path
+
+    def mount(self, readonly, mkfs):
+        pass
+
+    def umount(self):
+        pass
+
+    def open(self, path, mode):
+        return self.host.open(self._p(path), mode)
+
+    def ilistdir(self, path):
+        return self.host.ilistdir(self._p(path))
+
+    def stat(self, path):
+        return self.host.stat(self._p(path))
+
+    def statvfs(self, path):
+        return self.host.statvfs(self._p(path))
+
+    def mkdir(self, path):
+        self.host.mkdir(self._p(path))
+
+    def rmdir(self, path):
+        self.host.rmdir(self._p(path))
+
+    def remove(self, path):
+        self.host.remove(self._p(path))
+
+    def rename(self, old, new):
+        self.host.rename(self._p(old), self._p(new))
+
+    def chdir(self, path):
+        self.host.stat(self._p(path))
+        self.cwd = path if path.startswith("/") else self.cwd.rstrip("/") + "/" + path
+
+    def getcwd(self):
+        return self.cwd
+
+
 def _mount(flash):
     vfs.umount("/")
-    vfs.mount(vfs.VfsPosix(flash), "/")
+    vfs.mount(_Flash(flash), "/")
     import os
 
     os.chdir("/")

@@ -341,7 +341,58 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--minisip-v", action="store_true")
     common(f)
     f.set_defaults(func=cmd_finish)
+
+    dv = sub.add_parser("device", help="a device agent over its serial line (docs/serial-protocol.md)")
+    dsub = dv.add_subparsers(dest="device_command", metavar="SUBCOMMAND", required=True)
+
+    def port(sp):
+        sp.add_argument("--port", required=True,
+                        help="the board's serial port (e.g. /dev/ttyACM0), or 'sim' for the simulated board")
+
+    port(dsub.add_parser("info", help="firmware, board, modes, heap, what is provisioned"))
+    pv = dsub.add_parser("provision", help="store settings on the device (never read back)")
+    port(pv)
+    pv.add_argument("--psk", type=hex_arg("--psk"))
+    pv.add_argument("--identity", metavar="ID", help="the device's own identity (IDi/IDr)")
+    pv.add_argument("--peer-identity", metavar="ID")
+    pv.add_argument("--window", type=int, help="replay window, seconds")
+    pv.add_argument("--proxy", metavar="HOST[:PORT]", help="the trusted time proxy")
+    pv.add_argument("--time-key", type=hex_arg("--time-key"))
+    pv.add_argument("--report-keys", action=argparse.BooleanOptionalAction, default=None,
+                    help="whether KEYS may report SRTP keys over the link")
+    ex = dsub.add_parser("exchange", help="run an exchange with the device; compare both ends' keys")
+    port(ex)
+    ex.add_argument("mode", choices=["psk"])
+    ex.add_argument("--psk", type=hex_arg("--psk"), required=True, help="the PSK provisioned on the device")
+    ex.add_argument("--initiator", choices=["host", "device"], default="host")
+    ex.add_argument("--cs", type=cs_arg, action="append", metavar="SSRC[:ROC[:POLICY]]")
+    ex.add_argument("--no-verify", action="store_true", help="do not ask for a verification message")
+    ex.add_argument("--json", action="store_true")
+    ex.add_argument("--show-keys", action="store_true")
+    ks = dsub.add_parser("keys", help="the SRTP contexts of a CSB on the device")
+    port(ks)
+    ks.add_argument("--csb-id", type=hex_arg("--csb-id", 4), required=True)
+    tm = dsub.add_parser("time", help="read the device's clock, or set it")
+    port(tm)
+    g = tm.add_mutually_exclusive_group()
+    g.add_argument("--sync", action="store_true", help="set it from this PC's clock")
+    g.add_argument("--set", type=ntp64, metavar="NTP64HEX")
+    bn = dsub.add_parser("bench", help="run a benchmark on the device")
+    port(bn)
+    bn.add_argument("name", nargs="?", default="r", choices=["r", "echo"])
+    port(dsub.add_parser("repl", help="end the agent: the line goes back to the REPL"))
+    dv.set_defaults(func=cmd_device)
     return p
+
+
+def cmd_device(args) -> int:
+    from mikeyhost import device
+
+    try:
+        return device.run(args)
+    except device.errors() as e:
+        print(f"mikey device {args.device_command}: {e}", file=sys.stderr)
+        return 1
 
 
 def main(argv=None) -> int:

@@ -75,7 +75,10 @@ def test_deploy_installs_the_firmware_and_main_py(board, tmp_path):
     assert r.returncode == 0, r.stderr
     assert not (flash / "lib" / "mikey" / "gone.mpy").exists()
 
-    # Boot: a soft reset from the friendly REPL runs main.py, as on a board.
+    assert (flash / "config.py").read_text() == (ROOT / "boards" / "unix" / "config.py").read_text()
+
+    # Boot: a soft reset from the friendly REPL runs main.py, as on a board,
+    # and main.py starts the agent, which then owns the line.
     with serial.Serial(port, timeout=0.2) as s:
         s.write(b"\r\x03\x02")  # friendly REPL
         time.sleep(0.2)
@@ -83,10 +86,26 @@ def test_deploy_installs_the_firmware_and_main_py(board, tmp_path):
         s.write(b"\x04")  # soft reset
         out = b""
         deadline = time.monotonic() + 10
-        while b">>> " not in out and time.monotonic() < deadline:
+        while b"soft reboot" not in out and time.monotonic() < deadline:
             out += s.read(4096)
-    assert b"soft reboot" in out
-    assert b"mikey 0.1.0 on unix: MicroPython 1." in out
+    from mikeyhost.link import Link, SerialStream, leave_agent
+
+    stream = SerialStream(port)
+    try:
+        link = Link(stream)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                caps = link.hello()
+                break
+            except Exception:
+                assert time.monotonic() < deadline
+        assert caps["board"] == "unix" and caps["frame_max"] == 1024
+    finally:
+        stream.close()
+    # A REPL frame gives the line back to the REPL, and mpremote works again.
+    assert leave_agent(port)
+    assert mpremote(port, "exec", "print(6 * 7)").stdout.split() == ["42"]
 
 
 def test_friendly_repl_evaluates_lines(board):

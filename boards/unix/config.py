@@ -1,0 +1,10 @@
+# The unix board: the MicroPython unix port standing in for a board (CI,
+# `mikey device --port sim`). Read by main.py; copied to the device's / by
+# `make deploy` (or mikeyhost.sim.install for the simulated board).
+BOARD = "unix"
+UART = None  # the line is the process's stdin/stdout: a pseudo-terminal
+LED = None  # no status LED
+BUTTON = None  # no button to keep the agent from starting
+FRAME_MAX = 1024  # largest frame payload the agent takes (docs/serial-protocol.md)
+HEAP = 114688  # the simulated board runs with the esp32 profile's heap
+# Entropy: os.urandom is the host's getrandom(); the DRBG reseeds from it.

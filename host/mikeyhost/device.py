@@ -1,0 +1,193 @@
+"""`mikey device …`: a device agent over its serial line (docs/serial-protocol.md)
+— information, provisioning, exchanges in either direction with the keys of
+both ends compared, SRTP contexts, time, benchmarks, back to the REPL.
+
+`--port sim` starts the simulated board (mikeyhost.sim): the MicroPython
+unix port running the same agent code on a pseudo-terminal.
+"""
+
+import contextlib
+import json
+import os
+import sys
+import time
+
+from mikeyhost.errors import MikeyError
+from mikeyhost.link import DeviceError, Link, LinkTimeout, SerialStream
+from mikeyhost.psk import CryptoSession, Initiator, Offer, Responder, identity, key_data
+from mikeyhost.replay import ReplayCache
+
+UNIX_TO_NTP = 2208988800
+
+
+def ntp_now() -> int:
+    t = time.time()
+    return (int(t) + UNIX_TO_NTP) % (1 << 32) << 32 | int((t % 1) * (1 << 32))
+
+
+@contextlib.contextmanager
+def connect(port: str, *, verbose: bool = True):
+    """A Link to the agent at `port` (a serial device, a pty path, or "sim")."""
+    board = None
+    if port == "sim":
+        from mikeyhost import sim
+
+        sim.install(sim.DEFAULT_FLASH)
+        board = sim.SimBoard(sim.DEFAULT_FLASH)
+        port = board.start()
+    stream = SerialStream(port)
+    log = (lambda text: print(f"device: {text}", file=sys.stderr)) if verbose else None
+    try:
+        link = Link(stream, on_log=log)
+        if board is not None:
+            _await_agent(link)
+        yield link
+    finally:
+        stream.close()
+        if board is not None:
+            board.stop()
+
+
+def _await_agent(link: Link, seconds: float = 10) -> None:
+    """The simulated board boots into its agent: wait for a HELLO answer."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            link.request(0x01, timeout=0.5)
+            return
+        except LinkTimeout:
+            if time.monotonic() > deadline:
+                raise
+
+
+class Progress:
+    """Elapsed time on stderr while a long device operation runs."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.start = time.monotonic()
+        self.shown = False
+
+    def __call__(self):
+        t = time.monotonic() - self.start
+        if t > 1 and sys.stderr.isatty():
+            print(f"\r{self.what}: {t:.0f} s", end="", file=sys.stderr, flush=True)
+            self.shown = True
+
+    def done(self):
+        if self.shown:
+            print(file=sys.stderr)
+
+
+def ensure_time(link: Link) -> None:
+    """The device judges T against its clock: set it from this PC's when it
+    has none. (Unauthenticated; the trusted-proxy clock replaces this.)"""
+    if not link.hello().get("clock"):
+        link.time(ntp_now())
+
+
+def host_to_device(link: Link, psk: bytes, cs: list, *, idi=None, idr=None, v=True) -> tuple[list, list, dict]:
+    """The PC is Initiator: (host keys, device keys, details)."""
+    ensure_time(link)
+    offer = Offer(csb_id=int.from_bytes(os.urandom(4), "big"), t=ntp_now(), rand=os.urandom(16),
+                  keys=[key_data(os.urandom(16))], cs=cs, v=v, idi=identity(idi), idr=identity(idr))
+    init = Initiator(psk, offer)
+    reply = link.mikey(init.message)
+    if reply.status != 0:
+        raise MikeyError(f"the device refused the I_MESSAGE with Error no {reply.error_no}")
+    host = init.finish(reply.message) if v else init.contexts()
+    device = link.keys(offer.csb_id)
+    return [c.to_json() for c in host], device, {"csb_id": f"{offer.csb_id:08x}",
+                                                 "i_message": init.message.hex(),
+                                                 "r_message": reply.message.hex()}
+
+
+def device_to_host(link: Link, psk: bytes, cs: list, *, idr=None, v=True) -> tuple[list, list, dict]:
+    """The device is Initiator: (host keys, device keys, details)."""
+    ensure_time(link)
+    spec = {"mode": "psk", "v": v, "cs": [{"ssrc": c.ssrc, "roc": c.roc, "policy": c.policy_no} for c in cs]}
+    i_msg = link.exchange(spec)
+    res = Responder(psk, idr=identity(idr), replay=ReplayCache(window=300)).respond(i_msg, ntp_now())
+    if res.error is not None:
+        raise res.error
+    csb_id = int.from_bytes(i_msg[4:8], "big")
+    if res.message is not None:
+        reply = link.mikey(res.message)
+        if reply.status != 2:
+            raise MikeyError(f"the device refused the R_MESSAGE with Error no {reply.error_no}")
+    device = link.keys(csb_id)
+    return [c.to_json() for c in res.contexts], device, {"csb_id": f"{csb_id:08x}", "i_message": i_msg.hex(),
+                                                          "r_message": res.message.hex() if res.message else None}
+
+
+def run(args) -> int:
+    """Dispatch `mikey device SUBCOMMAND` (argparse namespace from cli.py)."""
+    with connect(args.port, verbose=not getattr(args, "json", False)) as link:
+        sub = args.device_command
+        if sub == "info":
+            print(json.dumps(link.hello(), indent=1))
+        elif sub == "provision":
+            settings = {}
+            if args.psk is not None:
+                settings["psk"] = args.psk.hex()
+            for name in ("identity", "peer_identity", "window", "time_key", "proxy"):
+                v = getattr(args, name, None)
+                if v is not None:
+                    settings[name] = v.hex() if isinstance(v, bytes) else v
+            if args.report_keys is not None:
+                settings["report_keys"] = args.report_keys
+            if not settings:
+                print("mikey device provision: nothing to provision", file=sys.stderr)
+                return 2
+            print(json.dumps(link.provision(settings)))
+        elif sub == "exchange":
+            cs = args.cs or [CryptoSession(int.from_bytes(os.urandom(4), "big"))]
+            progress = Progress("exchange")
+            link.on_wait = progress
+            if args.initiator == "host":
+                host, device, info = host_to_device(link, args.psk, cs, v=not args.no_verify)
+            else:
+                host, device, info = device_to_host(link, args.psk, cs, v=not args.no_verify)
+            progress.done()
+            match = host == device
+            if args.json:
+                print(json.dumps({"host": {"keys": host}, "device": {"keys": device}, "match": match,
+                                  "csb_id": info["csb_id"]}, indent=1))
+            else:
+                from mikeyhost.cli import contexts_text
+                from mikeyhost.srtp import SrtpContext
+
+                print(f"CSB {info['csb_id']}: {'host' if args.initiator == 'host' else 'device'} was Initiator")
+                for who, keys in (("host", host), ("device", device)):
+                    print(f"{who}:")
+                    ctxs = [SrtpContext(k["cs_id"], int(k["ssrc"], 16), k["roc"],
+                                        bytes.fromhex(k["master_key"] or ""), bytes.fromhex(k["master_salt"] or ""),
+                                        bytes.fromhex(k["mki"]) if k["mki"] else None, k["policy"]) for k in keys]
+                    print(contexts_text(ctxs, args.show_keys))
+                print("keys match" if match else "KEYS DIFFER")
+            return 0 if match else 1
+        elif sub == "keys":
+            print(json.dumps(link.keys(int.from_bytes(args.csb_id, "big")), indent=1))
+        elif sub == "time":
+            if args.sync:
+                link.time(ntp_now())
+            elif args.set is not None:
+                link.time(args.set)
+            t, synced = link.time()
+            print(json.dumps({"ntp": f"{t:016x}", "set": synced,
+                              "offset_s": (t - ntp_now()) / (1 << 32) if synced else None}))
+        elif sub == "bench":
+            progress = Progress(f"bench {args.name}")
+            link.on_wait = progress
+            result = link.bench(args.name)
+            progress.done()
+            print(json.dumps(result, indent=1))
+        elif sub == "repl":
+            link.repl()
+            print("the agent returned to the REPL", file=sys.stderr)
+    return 0
+
+
+def errors():
+    """Exceptions `mikey device` turns into one line and exit status 1."""
+    return (DeviceError, LinkTimeout, OSError)
