@@ -8,6 +8,9 @@ UART = None
 LED = 2  # the DevKit's blue LED: lit while the agent serves
 BUTTON = 0  # BOOT: held while the board starts, it gets the REPL instead of the agent
 FRAME_MAX = 1024
+# MIKEY over UDP port 2269 (RFC 5197 §6) once Wi-Fi is up (connect it in your
+# boot.py); None to answer on the serial line only.
+UDP = 2269
 HEAP = 114688  # GC heap after boot on a plain ESP32 (the esp32 test profile)
 # CPU: 160 MHz by default on some builds; main.py asks for 240 MHz
 # (machine.freq(240_000_000)): exchanges take a third less time.

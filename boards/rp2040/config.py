@@ -7,6 +7,9 @@ UART = None
 LED = 25  # the Pico's LED ("LED" on a Pico W): lit while the agent serves
 BUTTON = None  # the Pico has no user button; wire one to a GPIO and name it here
 FRAME_MAX = 1024
+# MIKEY over UDP port 2269 (RFC 5197 §6): a Pico W with Wi-Fi up (boot.py
+# connects it, yours to write); None on a plain Pico, which has no network.
+UDP = None
 HEAP = 204800  # GC heap after boot (the rp2040 test profile)
 # CPU: 125 MHz by default; machine.freq(250_000_000) is within what most
 # Picos run, and halves the time of an exchange. Left at the default here.

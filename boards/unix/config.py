@@ -7,4 +7,12 @@ LED = None  # no status LED
 BUTTON = None  # no button to keep the agent from starting
 FRAME_MAX = 1024  # largest frame payload the agent takes (docs/serial-protocol.md)
 HEAP = 114688  # the simulated board runs with the esp32 profile's heap
+# MIKEY over UDP (RFC 5197 §6: port 2269); MIKEY_UDP_PORT overrides it (tests).
+UDP = 2269
+try:
+    import os
+
+    UDP = int(os.getenv("MIKEY_UDP_PORT") or UDP)
+except (ImportError, AttributeError, ValueError):
+    pass
 # Entropy: os.urandom is the host's getrandom(); the DRBG reseeds from it.

@@ -36,7 +36,7 @@ def _start():
 
     gc.collect()
     try:
-        run(board=config.BOARD, frame_max=config.FRAME_MAX, uart=uart)
+        run(board=config.BOARD, frame_max=config.FRAME_MAX, uart=uart, udp=getattr(config, "UDP", None))
     finally:
         if led is not None:
             led.value(0)

@@ -102,6 +102,7 @@ class Agent:
         self.settings = {}
         self.engine = None
         self.pending = None  # our own exchange: (CSB ID, initiator)
+        self.udp = None
         self._configure(store.load(*self.store))
 
     # -- engine ---------------------------------------------------------------
@@ -152,17 +153,50 @@ class Agent:
         b[frame.HEADER : frame.HEADER + len(t)] = t
         self.out.write(memoryview(b)[: frame.seal(b, _LOG, 0, len(t))])
 
+    def listen(self, port):
+        """Also answer MIKEY over UDP on `port` (2269, RFC 5197 §6): an
+        I_MESSAGE in, the R_MESSAGE or Error message back to its sender."""
+        import socket
+
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            s.bind(socket.getaddrinfo("0.0.0.0", port)[0][-1])
+        except OSError as e:
+            s.close()
+            self.log("UDP %d: %s" % (port, e))
+            return
+        self.udp = s
+
+    def _datagram(self):
+        data, peer = self.udp.recvfrom(self.frame_max)
+        if self.engine is None or len(data) < 2 or data[1] != 0:
+            return  # not provisioned, or not an I_MESSAGE: nothing to say
+        o = frame.HEADER + 6
+        try:
+            n = self.mikey(data)
+        except MikeyError:
+            return  # no clock yet: the Initiator will time out and retry
+        if n > 6:
+            self.udp.sendto(memoryview(self.tx)[o : frame.HEADER + n], peer)
+
     def serve(self):
         poll = select.poll()
         poll.register(self.inp, select.POLLIN)
+        if self.udp is not None:
+            poll.register(self.udp, select.POLLIN)
         rx = self.rx
         while not self.done:
-            ready = False
-            for _ in poll.ipoll(_IDLE_MS):
-                ready = True
-            if not ready:
-                if rx.pending():
-                    self._result(rx.drop(), 0)
+            line = datagram = False
+            for obj, _ev in poll.ipoll(_IDLE_MS):
+                if obj is self.udp:
+                    datagram = True
+                else:
+                    line = True
+            if datagram:
+                self._datagram()
+            if not line:
+                if not datagram and rx.pending():
+                    self._result(rx.drop(), 0)  # the line went quiet mid-frame
                 continue
             if not self.inp.readinto(self.one):
                 continue
@@ -373,9 +407,10 @@ class Agent:
         raise ValueError("bench %s" % name)
 
 
-def run(board="unknown", frame_max=1024, uart=None):
+def run(board="unknown", frame_max=1024, uart=None, udp=None):
     """Serve the link until a REPL frame. `uart`: a machine.UART to use
-    instead of the USB-CDC console."""
+    instead of the USB-CDC console; `udp`: a port to answer MIKEY on too
+    (networked boards)."""
     if uart is None:
         inp = sys.stdin.buffer
         out = sys.stdout.buffer
@@ -383,6 +418,9 @@ def run(board="unknown", frame_max=1024, uart=None):
         inp = out = uart
     micropython.kbd_intr(-1)  # 0x03 in a frame is data, not Ctrl-C
     try:
-        Agent(inp, out, board, frame_max).serve()
+        agent = Agent(inp, out, board, frame_max)
+        if udp:
+            agent.listen(udp)
+        agent.serve()
     finally:
         micropython.kbd_intr(3)

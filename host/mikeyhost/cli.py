@@ -342,6 +342,17 @@ def build_parser() -> argparse.ArgumentParser:
     common(f)
     f.set_defaults(func=cmd_finish)
 
+    ux = sub.add_parser("exchange", help="run an exchange with a device over UDP (port 2269, RFC 5197 §6)")
+    ux.add_argument("mode", choices=["psk"])
+    ux.add_argument("--udp", required=True, metavar="HOST[:PORT]")
+    ux.add_argument("--psk", type=hex_arg("--psk"), required=True)
+    ux.add_argument("--cs", type=cs_arg, action="append", metavar="SSRC[:ROC[:POLICY]]")
+    ux.add_argument("--idi", metavar="ID")
+    ux.add_argument("--timeout", type=float, default=2.0, help="seconds per attempt (3 attempts)")
+    ux.add_argument("--json", action="store_true")
+    ux.add_argument("--show-keys", action="store_true")
+    ux.set_defaults(func=cmd_exchange_udp)
+
     dv = sub.add_parser("device", help="a device agent over its serial line (docs/serial-protocol.md)")
     dsub = dv.add_subparsers(dest="device_command", metavar="SUBCOMMAND", required=True)
 
@@ -383,6 +394,38 @@ def build_parser() -> argparse.ArgumentParser:
     port(dsub.add_parser("repl", help="end the agent: the line goes back to the REPL"))
     dv.set_defaults(func=cmd_device)
     return p
+
+
+def cmd_exchange_udp(args) -> int:
+    """PSK over UDP: our I_MESSAGE to HOST:PORT, its answer checked."""
+    import socket
+
+    from mikeyhost.psk import CryptoSession, Initiator, Offer, identity, key_data
+
+    host, _, port = args.udp.rpartition(":") if ":" in args.udp else (args.udp, "", "2269")
+    offer = Offer(csb_id=int.from_bytes(os.urandom(4), "big"), t=ntp_now(), rand=os.urandom(16),
+                  keys=[key_data(os.urandom(16))],
+                  cs=args.cs or [CryptoSession(int.from_bytes(os.urandom(4), "big"))], v=True,
+                  idi=identity(args.idi))
+    init = Initiator(args.psk, offer)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(args.timeout)
+        for _ in range(3):
+            s.sendto(init.message, (host, int(port)))
+            try:
+                answer, _peer = s.recvfrom(4096)
+                break
+            except TimeoutError:
+                continue
+        else:
+            print(f"mikey exchange: no answer from {host}:{port}", file=sys.stderr)
+            return 1
+    contexts = init.finish(answer)
+    if args.json:
+        print(json.dumps({"csb_id": f"{offer.csb_id:08x}", "keys": keys_json(contexts)}, indent=1))
+    else:
+        print(contexts_text(contexts, args.show_keys))
+    return 0
 
 
 def cmd_device(args) -> int:

@@ -2,6 +2,8 @@
 port running the agent on a pseudo-terminal), or against a real board with
 `pytest --device=PORT` (the board must run the agent: `make deploy`)."""
 
+import os
+import socket
 import sys
 import time
 from pathlib import Path
@@ -33,8 +35,14 @@ def board(request, tmp_path_factory):
         return
     flash = tmp_path_factory.mktemp("flash")
     sim.install(flash)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:  # a free UDP port for its MIKEY
+        s.bind(("127.0.0.1", 0))
+        udp_port = s.getsockname()[1]
+    os.environ["MIKEY_UDP_PORT"] = str(udp_port)
     b = sim.SimBoard(flash, log=sys.stderr)
     port = b.start()
+    del os.environ["MIKEY_UDP_PORT"]
+    b.udp_port = udp_port
     yield port, flash, b
     b.stop()
 

@@ -183,3 +183,24 @@ def test_soak_ten_thousand_requests_without_heap_growth(link):
     after = link.hello()["heap_free"]
     assert failures == 0
     assert after >= before - 1024, (before, after)
+
+
+def test_mikey_over_udp_2269(link, board):
+    # RFC 5197 §6: the same agent answers MIKEY on UDP (here on the port the
+    # simulated board was given; 2269 on a board).
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    sim_board = board[2]
+    if sim_board is None:
+        pytest.skip("a real board's address is not known to the test; see docs/serial-protocol.md")
+    link.time(ntp_now())
+    mikey = Path(sys.executable).parent / "mikey"
+    r = subprocess.run([str(mikey), "exchange", "psk", "--udp", f"127.0.0.1:{sim_board.udp_port}",
+                        "--psk", PSK.hex(), "--cs", "abcd0123:4", "--json"], capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["keys"] == link.keys(int(out["csb_id"], 16))
+    assert out["keys"][0]["ssrc"] == "abcd0123" and out["keys"][0]["roc"] == 4
