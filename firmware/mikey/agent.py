@@ -52,7 +52,7 @@ _LOG_MAX = const(120)  # bytes of text in a LOG frame  # exchanges whose SRTP co
 
 # Settings PROVISION takes, and their JSON types (docs/serial-protocol.md)
 _SETTINGS = {"psk": str, "identity": str, "peer_identity": str, "window": int, "proxy": str,
-             "time_key": str, "report_keys": bool}
+             "time_key": str, "report_keys": bool, "protected": bool, "tolerant": bool}
 _SECRETS = ("psk", "time_key")
 
 
@@ -117,7 +117,11 @@ class Agent:
             ident = settings.get("identity")
             ident = ident.encode() if ident else None
             key = bytes.fromhex(psk)
-            self.engine = (Responder(key, idr=ident, window=settings.get("window", 300), cs=4),
+            # protected: the line to the Initiator is TLS/RTSPS (MIKEY-NULL
+            # allowed); tolerant: accept the deployed quirks (docs/profile.md)
+            self.engine = (Responder(key, idr=ident, window=settings.get("window", 300), cs=4,
+                                     protected=settings.get("protected", False),
+                                     tolerant=settings.get("tolerant", False)),
                            Initiator(key, idi=ident, cs=4))
         self.null = None
         gc.collect()

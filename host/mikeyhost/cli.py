@@ -371,6 +371,10 @@ def build_parser() -> argparse.ArgumentParser:
     pv.add_argument("--time-key", type=hex_arg("--time-key"))
     pv.add_argument("--report-keys", action=argparse.BooleanOptionalAction, default=None,
                     help="whether KEYS may report SRTP keys over the link")
+    pv.add_argument("--protected", action=argparse.BooleanOptionalAction, default=None,
+                    help="the Initiators reach the device over TLS/RTSPS: MIKEY-NULL allowed")
+    pv.add_argument("--tolerant", action=argparse.BooleanOptionalAction, default=None,
+                    help="accept the deployed quirks (docs/profile.md)")
     ex = dsub.add_parser("exchange", help="run an exchange with the device; compare both ends' keys")
     port(ex)
     ex.add_argument("mode", choices=["psk"])

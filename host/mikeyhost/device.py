@@ -134,8 +134,9 @@ def run(args) -> int:
                 v = getattr(args, name, None)
                 if v is not None:
                     settings[name] = v.hex() if isinstance(v, bytes) else v
-            if args.report_keys is not None:
-                settings["report_keys"] = args.report_keys
+            for name in ("report_keys", "protected", "tolerant"):
+                if getattr(args, name, None) is not None:
+                    settings[name] = getattr(args, name)
             if not settings:
                 print("mikey device provision: nothing to provision", file=sys.stderr)
                 return 2
