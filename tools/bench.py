@@ -128,6 +128,11 @@ def main(argv=None) -> int:
     r_us = min(r["r_us"] for r in rows) if rows else None
     if r_us:
         print(f"\nR on this machine: {fmt_time(r_us)} (best of the runs above)")
+    link = None
+    if not args.select or args.select in "serial link":
+        import bench_link
+
+        link = bench_link.report()
 
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -135,7 +140,7 @@ def main(argv=None) -> int:
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": git_commit(), "interpreter": mpv, "machine": platform.machine(),
         "timing_profile": prof.name, "timing_heap": prof.heap,
-        "r_seconds": {p.board: p.r_seconds for p in boards}, "rows": rows}, indent=1))
+        "r_seconds": {p.board: p.r_seconds for p in boards}, "rows": rows, "link": link}, indent=1))
     print(f"written: {out.relative_to(toolchain.ROOT) if out.is_relative_to(toolchain.ROOT) else out}")
     return 0
 

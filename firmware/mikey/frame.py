@@ -22,19 +22,11 @@ BAD_CRC = const(2)
 TOO_LARGE = const(3)
 
 
-def _crc16_plain(buf, off, n):
-    crc = 0xFFFF
-    for i in range(off, off + n):
-        crc ^= buf[i] << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) & 0xFFFF if crc & 0x8000 else (crc << 1) & 0xFFFF
-    return crc
-
-
 try:
 
     @micropython.viper
-    def _crc16_viper(buf: ptr8, off: int, n: int) -> int:
+    def crc16(buf: ptr8, off: int, n: int) -> int:
+        """CRC-16/CCITT-FALSE of buf[off:off+n] (poly 0x1021, init 0xFFFF)."""
         crc = 0xFFFF
         i = off
         end = off + n
@@ -50,9 +42,8 @@ try:
             i += 1
         return crc
 
-    crc16 = _crc16_viper
 except (NameError, SyntaxError, ValueError):  # no native emitter on this port
-    crc16 = _crc16_plain
+    from mikey._crc import crc16
 
 
 class Receiver:

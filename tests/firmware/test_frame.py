@@ -25,7 +25,10 @@ def feed_all(rx, data):
 
 def test_crc16_ccitt_false_check_value():
     eq(frame.crc16(b"123456789", 0, 9), 0x29B1)
-    eq(frame._crc16_plain(b"123456789", 0, 9), 0x29B1)
+    from mikey._crc import crc16 as plain  # the fallback for ports without viper
+
+    eq(plain(b"123456789", 0, 9), 0x29B1)
+    eq(plain(b"xx123456789", 2, 9), 0x29B1)
     eq(frame.crc16(b"xx123456789", 2, 9), 0x29B1)
 
 

@@ -1,0 +1,163 @@
+"""The device agent's occasional requests (docs/serial-protocol.md): HELLO,
+PROVISION, EXCHANGE, KEYS, TIME, BENCH, REPL. mikey.agent loads this module
+for one request and drops it afterwards."""
+
+import gc
+import json
+import sys
+import time
+
+from micropython import const
+
+from mikey import frame
+from mikey.errors import MikeyError
+
+VERSION = "0.1.0"
+
+_HELLO = const(0x01)
+_PROVISION = const(0x02)
+_KEYS = const(0x05)
+_TIME = const(0x06)
+_BENCH = const(0x07)
+_REPL = const(0x09)
+
+_E_UNKNOWN_TYPE = const(3)
+_E_NOT_PROVISIONED = const(6)
+_E_STORAGE = const(7)
+
+_R_TIMESTAMP = const(17)  # a copy of mikey.errors
+
+# Settings PROVISION takes, and their JSON types
+_SETTINGS = {"psk": str, "identity": str, "peer_identity": str, "window": int, "proxy": str,
+             "time_key": str, "report_keys": bool, "protected": bool, "tolerant": bool}
+_SECRETS = ("psk", "time_key")
+
+
+def handle(a, ftype, fid, p):
+    if ftype == _HELLO:
+        gc.collect()
+        v = sys.implementation.version
+        caps = {"fw": VERSION, "board": a.board, "modes": list(a.modes),
+                "heap_free": gc.mem_free(), "heap_total": gc.mem_free() + gc.mem_alloc(),
+                "frame_max": a.frame_max, "micropython": "%d.%d.%d" % (v[0], v[1], v[2]),
+                "provisioned": sorted(a.settings), "clock": a.clock is not None}
+        a.reply(_HELLO | 0x80, fid, json.dumps(caps).encode())
+    elif ftype == _PROVISION:
+        provision(a, fid, p)
+    elif ftype == _KEYS:
+        keys(a, fid, p)
+    elif ftype == _TIME:
+        if len(p) == 8:
+            a.set_time(p, 0)
+        elif len(p):
+            raise ValueError("TIME takes 0 or 8 bytes")
+        synced = a.now_into(a.now)
+        a.reply(_TIME | 0x80, fid, bytes(a.now) + (b"\x01" if synced else b"\x00"))
+    elif ftype == _BENCH:
+        a.reply(_BENCH | 0x80, fid, json.dumps(bench(json.loads(bytes(p)))).encode())
+    elif ftype == _REPL:
+        a.reply(_REPL | 0x80, fid, b"")
+        a.done = True
+    else:
+        a.error(fid, _E_UNKNOWN_TYPE, ftype)
+
+
+def provision(a, fid, p):
+    """Merge the settings in, store them atomically, remake the engine;
+    answer with the names stored, never the values."""
+    new = json.loads(bytes(p))
+    if not isinstance(new, dict):
+        raise ValueError("PROVISION takes a JSON object")
+    merged = dict(a.settings)
+    for k, v in new.items():
+        if k not in _SETTINGS or not isinstance(v, _SETTINGS[k]):
+            raise ValueError("setting %s" % k)
+        if k in _SECRETS:
+            bytes.fromhex(v)  # hex, or ValueError
+        merged[k] = v
+    from mikey import store
+
+    try:
+        store.save(merged, *a.store)
+    except OSError:
+        a.error(fid, _E_STORAGE, 0, "could not store")
+        return
+    a.configure(merged)
+    a.reply(_PROVISION | 0x80, fid, json.dumps({"stored": sorted(new)}).encode())
+
+
+def exchange(a, p):
+    """Start an exchange as Initiator: the I_MESSAGE into a.tx; its length."""
+    spec = json.loads(bytes(p))
+    if a.drbg is None:
+        from mikey.drbg import Drbg
+
+        a.drbg = Drbg(b"mikey agent " + a.board.encode())
+    rnd = bytearray(36)
+    a.drbg.generate_into(rnd, 0, 36)
+
+    def fixed(name, n, default):
+        v = spec.get(name)
+        if v is None:
+            return default
+        b = bytes.fromhex(v)
+        if len(b) != n:
+            raise ValueError(name)
+        return b
+
+    csb = fixed("csb_id", 4, bytes(rnd[0:4]))
+    rand = fixed("rand", 16, bytes(rnd[4:20]))
+    tgk = fixed("tgk", 16, bytes(rnd[20:36]))
+    t = a.now
+    if spec.get("t"):
+        t = bytearray(bytes.fromhex(spec["t"]))
+    elif not a.now_into(t):
+        raise MikeyError(_R_TIMESTAMP)
+    cs = tuple((c["ssrc"], c.get("roc", 0), c.get("policy", 0)) for c in spec.get("cs", ()))
+    if not cs:
+        raise ValueError("cs")
+    i = a.engine[1]
+    n = i.build(memoryview(a.tx)[frame.HEADER :], csb, rand, t, cs, ((False, tgk, None, None),),
+                v=spec.get("v", True))
+    a.pending = (csb, i)
+    return n
+
+
+def keys(a, fid, p):
+    """CSB ID (4) and a context index (1, default 0): that context of the
+    CSB, one per frame, and how many there are."""
+    if len(p) not in (4, 5):
+        raise ValueError("KEYS takes a CSB ID and an index")
+    if not a.settings.get("report_keys", True):
+        a.error(fid, _E_NOT_PROVISIONED, 0, "key reports are off")
+        return
+    from mikey import srtp
+
+    csb = bytes(p[:4])
+    i = p[4] if len(p) == 5 else 0
+    for c, ctx, n in a.csbs:
+        if c == csb:
+            one = srtp.context(ctx, i) if i < n else None
+            a.reply(_KEYS | 0x80, fid, json.dumps({"n": n, "context": one}).encode())
+            return
+    a.reply(_KEYS | 0x80, fid, b'{"n": 0, "context": null}')
+
+
+def bench(spec):
+    """On-device timings: "r" (one OAKLEY 5 pow() with a 256-bit exponent,
+    the unit of docs/benchmarks.md), "echo" (nothing: the link alone)."""
+    name = spec.get("name")
+    if name == "r":
+        p = int("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
+                "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
+                "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+                "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05"
+                "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB"
+                "9ED529077096966D670C354E4ABC9804F1746C08CA237327FFFFFFFFFFFFFFFF", 16)
+        x = int("b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef", 16)
+        t = time.ticks_us()
+        pow(p // 3, x, p)
+        return {"name": "r", "us": time.ticks_diff(time.ticks_us(), t)}
+    if name == "echo":
+        return {"name": "echo"}
+    raise ValueError("bench %s" % name)
