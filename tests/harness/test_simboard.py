@@ -149,3 +149,15 @@ def test_pytest_device_runs_firmware_tests_on_the_board(board, pytester, monkeyp
     assert f"firmware: board at {port} through mpremote: MicroPython 1." in out
     assert (b.flash / "fwtest" / "mikey" / "buffer.mpy").exists()
     assert not (b.flash / "lib").exists()  # tests never touch what deploy installs
+
+
+def test_mpremote_mip_installs_a_part_from_the_checkout(board):
+    b, port = board
+    r = subprocess.run(MPREMOTE + ["connect", port, "mip", "install", str(ROOT / "firmware" / "package-psk.json")],
+                       capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert r.returncode == 0, r.stderr + r.stdout
+    got = sorted(p.relative_to(b.flash / "lib").as_posix() for p in (b.flash / "lib").rglob("*.py"))
+    want = sorted(m for part in ("core", "crypto", "psk") for m in toolchain.parts()[part]["modules"])
+    assert got == want
+    out = mpremote(port, "exec", "from mikey.psk import Responder; print(Responder)").stdout
+    assert "Responder" in out

@@ -97,3 +97,24 @@ def test_without_the_wheel_the_tool_chain_asks_for_MICROPYTHON(monkeypatch):
         toolchain.micropython()
     assert "CPython 3.11 on x86-64" in str(e.value)
     assert "MICROPYTHON=/path/to/micropython" in str(e.value)
+
+
+def test_mip_manifests_are_up_to_date_and_cover_their_parts():
+    r = tool("packages.py", "--check")
+    assert r.returncode == 0, r.stderr
+    psk = json.loads((toolchain.FIRMWARE / "package-psk.json").read_text())
+    names = [u[0] for u in psk["urls"]]
+    table = toolchain.parts()
+    assert names == [m for p in ("core", "crypto", "psk") for m in table[p]["modules"]]
+    everything = json.loads((toolchain.FIRMWARE / "package.json").read_text())
+    assert sorted(u[0] for u in everything["urls"]) == sorted(str(p) for p in toolchain.firmware_sources())
+
+
+def test_freeze_manifests_name_the_package():
+    for board in ("esp32", "rp2040", "unix"):
+        calls = []
+        env = {"include": lambda p: calls.append(("include", p)),
+               "package": lambda name, base_path=".": calls.append(("package", name, base_path))}
+        exec((toolchain.BOARDS / board / "manifest.py").read_text(), env)
+        assert ("package", "mikey", "../../firmware") in calls
+        assert (toolchain.BOARDS / board / "../../firmware/mikey").resolve() == toolchain.FIRMWARE / "mikey"
