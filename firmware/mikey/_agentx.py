@@ -93,8 +93,8 @@ def exchange(a, p):
         from mikey.drbg import Drbg
 
         a.drbg = Drbg(b"mikey agent " + a.board.encode())
-    rnd = bytearray(36)
-    a.drbg.generate_into(rnd, 0, 36)
+    rnd = bytearray(66)  # CSB ID, RAND, TGK (or TEK and salt)
+    a.drbg.generate_into(rnd, 0, 66)
 
     def fixed(name, n, default):
         v = spec.get(name)
@@ -116,9 +116,17 @@ def exchange(a, p):
     cs = tuple((c["ssrc"], c.get("roc", 0), c.get("policy", 0)) for c in spec.get("cs", ()))
     if not cs:
         raise ValueError("cs")
+    mode = spec.get("mode", "psk")
+    if mode not in a.modes:
+        raise ValueError("mode %s" % mode)
+    alg = 0 if mode == "null" else 1  # MIKEY-NULL: NULL encryption and MAC
+    if mode == "null":  # keys in the clear (a protected transport): TEK and its salt
+        keys = ((True, fixed("tek", 16, bytes(rnd[36:52])), fixed("salt", 14, bytes(rnd[52:66])), None),)
+    else:
+        keys = ((False, tgk, None, None),)
     i = a.engine[1]
-    n = i.build(memoryview(a.tx)[frame.HEADER :], csb, rand, t, cs, ((False, tgk, None, None),),
-                v=spec.get("v", True))
+    n = i.build(memoryview(a.tx)[frame.HEADER :], csb, rand, t, cs, keys,
+                v=spec.get("v", True), encr=alg, mac=alg)
     a.pending = (csb, i)
     return n
 
@@ -143,21 +151,56 @@ def keys(a, fid, p):
     a.reply(_KEYS | 0x80, fid, b'{"n": 0, "context": null}')
 
 
-def bench(spec):
-    """On-device timings: "r" (one OAKLEY 5 pow() with a 256-bit exponent,
-    the unit of docs/benchmarks.md), "echo" (nothing: the link alone)."""
-    name = spec.get("name")
-    if name == "r":
-        p = int("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-                "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-                "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-                "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05"
-                "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB"
-                "9ED529077096966D670C354E4ABC9804F1746C08CA237327FFFFFFFFFFFFFFFF", 16)
-        x = int("b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef", 16)
+def _r_us():
+    p = int("FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
+            "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
+            "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+            "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05"
+            "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB"
+            "9ED529077096966D670C354E4ABC9804F1746C08CA237327FFFFFFFFFFFFFFFF", 16)
+    x = int("b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef", 16)
+    y = p // 3
+    best = None
+    for _ in range(3):  # the best of three: a collection may fall in one
+        gc.collect()
         t = time.ticks_us()
-        pow(p // 3, x, p)
-        return {"name": "r", "us": time.ticks_diff(time.ticks_us(), t)}
+        pow(y, x, p)
+        t = time.ticks_diff(time.ticks_us(), t)
+        best = t if best is None or t < best else best
+    return best
+
+
+def _psk_us(n=5):
+    """A whole PSK exchange on the device, both roles, one CS, V requested."""
+    from mikey.psk import Initiator, Responder
+
+    k = b"\x5a" * 16
+    i = Initiator(k, cs=1)
+    r = Responder(k, cs=1, cache=8, csbs=1)
+    b = bytearray(160)
+    o = bytearray(80)
+    t = bytearray(b"\xe9\x3a\x5c\x10\x00\x00\x00\x00")
+    gc.collect()
+    start = time.ticks_us()
+    for j in range(n):
+        t[7] = j
+        m = i.build(b, b"\x12\x34\x56\x78", b"\xa5" * 16, t, ((0x1234, 0, 0),), ((False, b"\x3c" * 16, None, None),))
+        i.finish(o, r.respond(b, m, t, o))
+    return time.ticks_diff(time.ticks_us(), start) // n
+
+
+def bench(spec):
+    """On-device timings (docs/benchmarks.md): "r" (one OAKLEY 5 pow() with
+    a 256-bit exponent: the unit R, measured on the chip), "psk" (a PSK
+    exchange, both roles, with R from the same run), "echo" (nothing: the
+    link alone)."""
+    name = spec.get("name")
+    if name == "psk":
+        us = _psk_us()
+        r = _r_us()
+        return {"name": "psk", "us": us, "r_us": r, "r": us / r}
+    if name == "r":
+        return {"name": "r", "us": _r_us()}
     if name == "echo":
         return {"name": "echo"}
     raise ValueError("bench %s" % name)

@@ -377,8 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="accept the deployed quirks (docs/profile.md)")
     ex = dsub.add_parser("exchange", help="run an exchange with the device; compare both ends' keys")
     port(ex)
-    ex.add_argument("mode", choices=["psk"])
-    ex.add_argument("--psk", type=hex_arg("--psk"), required=True, help="the PSK provisioned on the device")
+    ex.add_argument("mode", choices=["psk", "null"],
+                    help="null: MIKEY-NULL, for a device provisioned with --protected")
+    ex.add_argument("--psk", type=hex_arg("--psk"), help="the PSK provisioned on the device (psk mode)")
     ex.add_argument("--initiator", choices=["host", "device"], default="host")
     ex.add_argument("--cs", type=cs_arg, action="append", metavar="SSRC[:ROC[:POLICY]]")
     ex.add_argument("--no-verify", action="store_true", help="do not ask for a verification message")
@@ -394,7 +395,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--set", type=ntp64, metavar="NTP64HEX")
     bn = dsub.add_parser("bench", help="run a benchmark on the device")
     port(bn)
-    bn.add_argument("name", nargs="?", default="r", choices=["r", "echo"])
+    bn.add_argument("name", nargs="?", default="psk", choices=["psk", "r", "echo"],
+                    help="psk: an exchange on the device in R units measured there; r: R alone")
     port(dsub.add_parser("repl", help="end the agent: the line goes back to the REPL"))
     dv.set_defaults(func=cmd_device)
     return p

@@ -86,12 +86,17 @@ def ensure_time(link: Link) -> None:
         link.time(ntp_now())
 
 
-def host_to_device(link: Link, psk: bytes, cs: list, *, idi=None, idr=None, v=True) -> tuple[list, list, dict]:
-    """The PC is Initiator: (host keys, device keys, details)."""
+def host_to_device(link: Link, psk: bytes | None, cs: list, *, idi=None, idr=None, v=True,
+                   mode: str = "psk") -> tuple[list, list, dict]:
+    """The PC is Initiator: (host keys, device keys, details). MIKEY-NULL
+    needs a device provisioned with protected=true."""
     ensure_time(link)
+    null = mode == "null"
     offer = Offer(csb_id=int.from_bytes(os.urandom(4), "big"), t=ntp_now(), rand=os.urandom(16),
-                  keys=[key_data(os.urandom(16))], cs=cs, v=v, idi=identity(idi), idr=identity(idr))
-    init = Initiator(psk, offer)
+                  keys=[key_data(os.urandom(16), tek=null, salt=os.urandom(14) if null else None)],
+                  cs=cs, v=v, idi=identity(idi), idr=identity(idr),
+                  encr_alg=0 if null else 1, mac_alg=0 if null else 1)
+    init = Initiator(None if null else psk, offer)
     reply = link.mikey(init.message)
     if reply.status != 0:
         raise MikeyError(f"the device refused the I_MESSAGE with Error no {reply.error_no}")
@@ -102,12 +107,14 @@ def host_to_device(link: Link, psk: bytes, cs: list, *, idi=None, idr=None, v=Tr
                                                  "r_message": reply.message.hex()}
 
 
-def device_to_host(link: Link, psk: bytes, cs: list, *, idr=None, v=True) -> tuple[list, list, dict]:
+def device_to_host(link: Link, psk: bytes | None, cs: list, *, idr=None, v=True,
+                   mode: str = "psk") -> tuple[list, list, dict]:
     """The device is Initiator: (host keys, device keys, details)."""
     ensure_time(link)
-    spec = {"mode": "psk", "v": v, "cs": [{"ssrc": c.ssrc, "roc": c.roc, "policy": c.policy_no} for c in cs]}
+    spec = {"mode": mode, "v": v, "cs": [{"ssrc": c.ssrc, "roc": c.roc, "policy": c.policy_no} for c in cs]}
     i_msg = link.exchange(spec)
-    res = Responder(psk, idr=identity(idr), replay=ReplayCache(window=300)).respond(i_msg, ntp_now())
+    res = Responder(psk, idr=identity(idr), replay=ReplayCache(window=300),
+                    protected=mode == "null").respond(i_msg, ntp_now())
     if res.error is not None:
         raise res.error
     csb_id = int.from_bytes(i_msg[4:8], "big")
@@ -145,10 +152,11 @@ def run(args) -> int:
             cs = args.cs or [CryptoSession(int.from_bytes(os.urandom(4), "big"))]
             progress = Progress("exchange")
             link.on_wait = progress
-            if args.initiator == "host":
-                host, device, info = host_to_device(link, args.psk, cs, v=not args.no_verify)
-            else:
-                host, device, info = device_to_host(link, args.psk, cs, v=not args.no_verify)
+            if args.mode == "psk" and args.psk is None:
+                print("mikey device exchange: psk mode needs --psk", file=sys.stderr)
+                return 2
+            run_exchange = host_to_device if args.initiator == "host" else device_to_host
+            host, device, info = run_exchange(link, args.psk, cs, v=not args.no_verify, mode=args.mode)
             progress.done()
             match = host == device
             if args.json:

@@ -204,3 +204,29 @@ def test_mikey_over_udp_2269(link, board):
     out = json.loads(r.stdout)
     assert out["keys"] == link.keys(int(out["csb_id"], 16))
     assert out["keys"][0]["ssrc"] == "abcd0123" and out["keys"][0]["roc"] == 4
+
+
+@pytest.mark.parametrize("direction", ["host", "device"])
+def test_mikey_null_both_ways_on_a_protected_device(link, direction):
+    # MIKEY-NULL only once the device is told its Initiators come over a
+    # protected transport (docs/profile.md); refused before.
+    run = host_to_device if direction == "host" else device_to_host
+    if direction == "host":
+        with pytest.raises(Exception) as e:
+            run(link, None, [CryptoSession(9)], mode="null")
+        assert "Error no 3" in str(e.value)
+    link.provision({"protected": True})
+    try:
+        host, device, _ = run(link, None, [CryptoSession(0x4E55)], mode="null")
+        assert host == device and device[0]["ssrc"] == "00004e55"
+    finally:
+        link.provision({"protected": False})
+
+
+def test_bench_runs_on_the_device(link):
+    # Figures only; how fast is make bench's business, not the tests'.
+    got = link.bench("psk")
+    assert got["name"] == "psk" and got["us"] > 0 and got["r_us"] > 0
+    assert got["r"] == got["us"] / got["r_us"]
+    with pytest.raises(DeviceError):
+        link.bench("no such bench")
