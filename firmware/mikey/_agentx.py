@@ -1,5 +1,5 @@
 """The device agent's occasional requests (docs/serial-protocol.md): HELLO,
-PROVISION, EXCHANGE, KEYS, TIME, BENCH, REPL. mikey.agent loads this module
+PROVISION, EXCHANGE, KEYS, BENCH, REPL, and setting up UDP. mikey.agent loads this module
 for one request and drops it afterwards."""
 
 import gc
@@ -17,7 +17,6 @@ VERSION = "0.1.0"
 _HELLO = const(0x01)
 _PROVISION = const(0x02)
 _KEYS = const(0x05)
-_TIME = const(0x06)
 _BENCH = const(0x07)
 _REPL = const(0x09)
 
@@ -33,7 +32,60 @@ _SETTINGS = {"psk": str, "identity": str, "peer_identity": str, "window": int, "
 _SECRETS = ("psk", "time_key")
 
 
-def handle(a, ftype, fid, p):
+def configure(a, settings):
+    """Make the engine for the provisioned settings (None: the stored ones)."""
+    if settings is None:
+        from mikey import store
+        from mikey.agent import _drop
+
+        settings = store.load(*a.store)
+        _drop("mikey.store")
+    a.settings = settings
+    a.engine = None
+    psk = settings.get("psk")
+    if psk:
+        from mikey.psk import Initiator, Responder
+
+        ident = settings.get("identity")
+        ident = ident.encode() if ident else None
+        key = bytes.fromhex(psk)
+        # protected: the line to the Initiator is TLS/RTSPS (MIKEY-NULL
+        # allowed); tolerant: accept the deployed quirks (docs/profile.md)
+        a.engine = (Responder(key, idr=ident, window=settings.get("window", 300), cs=4,
+                              protected=settings.get("protected", False),
+                              tolerant=settings.get("tolerant", False)),
+                    Initiator(key, idi=ident, cs=4))
+
+
+def listen(a, port):
+    """Also answer MIKEY over UDP on `port` (2269, RFC 5197 §6): an
+    I_MESSAGE in, the R_MESSAGE or Error message back to its sender."""
+    import socket
+
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.bind(socket.getaddrinfo("0.0.0.0", port)[0][-1])
+    except OSError as e:
+        s.close()
+        a.log("UDP %d: %s" % (port, e))
+        return
+    a.udp = s
+
+
+def datagram(a, _):
+    data, peer = a.udp.recvfrom(a.frame_max)
+    if a.engine is None or len(data) < 2 or data[1] != 0:
+        return  # not provisioned, or not an I_MESSAGE: nothing to say
+    try:
+        n = a.mikey(data)
+    except MikeyError:
+        return  # no clock yet: the Initiator will time out and retry
+    if n > 6:
+        a.udp.sendto(memoryview(a.tx)[frame.HEADER + 6 : frame.HEADER + n], peer)
+
+
+def handle(a, request):
+    ftype, fid, p = request
     if ftype == _HELLO:
         gc.collect()
         v = sys.implementation.version
@@ -46,13 +98,6 @@ def handle(a, ftype, fid, p):
         provision(a, fid, p)
     elif ftype == _KEYS:
         keys(a, fid, p)
-    elif ftype == _TIME:
-        if len(p) == 8:
-            a.set_time(p, 0)
-        elif len(p):
-            raise ValueError("TIME takes 0 or 8 bytes")
-        synced = a.now_into(a.now)
-        a.reply(_TIME | 0x80, fid, bytes(a.now) + (b"\x01" if synced else b"\x00"))
     elif ftype == _BENCH:
         a.reply(_BENCH | 0x80, fid, json.dumps(bench(json.loads(bytes(p)))).encode())
     elif ftype == _REPL:
@@ -76,13 +121,16 @@ def provision(a, fid, p):
             bytes.fromhex(v)  # hex, or ValueError
         merged[k] = v
     from mikey import store
+    from mikey.agent import _drop
 
     try:
         store.save(merged, *a.store)
     except OSError:
         a.error(fid, _E_STORAGE, 0, "could not store")
         return
-    a.configure(merged)
+    finally:
+        _drop("mikey.store")
+    configure(a, merged)
     a.reply(_PROVISION | 0x80, fid, json.dumps({"stored": sorted(new)}).encode())
 
 
@@ -139,13 +187,17 @@ def keys(a, fid, p):
     if not a.settings.get("report_keys", True):
         a.error(fid, _E_NOT_PROVISIONED, 0, "key reports are off")
         return
-    from mikey import srtp
-
     csb = bytes(p[:4])
     i = p[4] if len(p) == 5 else 0
     for c, ctx, n in a.csbs:
         if c == csb:
-            one = srtp.context(ctx, i) if i < n else None
+            one = None
+            if i < n:
+                from mikey import srtp
+                from mikey.agent import _drop
+
+                one = srtp.context(ctx, i)
+                _drop("mikey.srtp")
             a.reply(_KEYS | 0x80, fid, json.dumps({"n": n, "context": one}).encode())
             return
     a.reply(_KEYS | 0x80, fid, b'{"n": 0, "context": null}')

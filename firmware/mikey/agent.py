@@ -5,9 +5,10 @@ frame, and its memory is fixed at start: a frame larger than its buffer is
 refused, not allocated.
 
 This module is what stays loaded: the line, the frames, MIKEY messages.
-Everything else a PC asks for (HELLO, PROVISION, EXCHANGE, KEYS, TIME,
-BENCH, REPL) is in mikey._agentx, loaded for the request and dropped after
-it, so an idle agent keeps little heap beside the engine.
+Everything else a PC asks for only now and then (HELLO, PROVISION,
+EXCHANGE, KEYS, BENCH, REPL, UDP set-up) is in mikey._agentx, loaded for
+the request and dropped after it, so an idle agent keeps little heap
+beside the engine.
 
     from mikey.agent import run
     run(board="esp32")          # returns when the PC sends a REPL frame
@@ -27,6 +28,7 @@ from mikey.errors import MikeyError
 
 _MIKEY = const(0x03)
 _EXCHANGE = const(0x04)
+_TIME = const(0x06)
 _LOG = const(0x08)
 _ERROR = const(0x7F)
 
@@ -79,11 +81,16 @@ class Agent:
         self.pending = None  # our own exchange: (CSB ID, initiator)
         self.udp = None
         self.drbg = None
-        from mikey import store
+        self.x("configure", None)
 
-        settings = store.load(*self.store)
-        _drop("mikey.store")
-        self.configure(settings)
+    def x(self, name, arg):
+        """Call `name` of the on-demand module mikey._agentx, then drop it."""
+        import mikey._agentx as x
+
+        try:
+            return getattr(x, name)(self, arg)
+        finally:
+            _drop("mikey._agentx")
 
     def set_time(self, b, off):
         """The clock: NTP time set over the link plus the tick counter
@@ -102,25 +109,6 @@ class Agent:
         s = c[0] + ms // 1000 + (f >> 32)
         pack_into(">II", b, off, s & 0xFFFFFFFF, f & 0xFFFFFFFF)
         return True
-
-    def configure(self, settings):
-        """Make the engine for the provisioned settings."""
-        self.settings = settings
-        self.engine = None
-        psk = settings.get("psk")
-        if psk:
-            from mikey.psk import Initiator, Responder
-
-            ident = settings.get("identity")
-            ident = ident.encode() if ident else None
-            key = bytes.fromhex(psk)
-            # protected: the line to the Initiator is TLS/RTSPS (MIKEY-NULL
-            # allowed); tolerant: accept the deployed quirks (docs/profile.md)
-            self.engine = (Responder(key, idr=ident, window=settings.get("window", 300), cs=4,
-                                     protected=settings.get("protected", False),
-                                     tolerant=settings.get("tolerant", False)),
-                           Initiator(key, idi=ident, cs=4))
-        gc.collect()
 
     # -- I/O ---------------------------------------------------------------------
 
@@ -153,31 +141,6 @@ class Agent:
         b[frame.HEADER : frame.HEADER + len(t)] = t
         self.out.write(memoryview(b)[: frame.seal(b, _LOG, 0, len(t))])
 
-    def listen(self, port):
-        """Also answer MIKEY over UDP on `port` (2269, RFC 5197 §6): an
-        I_MESSAGE in, the R_MESSAGE or Error message back to its sender."""
-        import socket
-
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        try:
-            s.bind(socket.getaddrinfo("0.0.0.0", port)[0][-1])
-        except OSError as e:
-            s.close()
-            self.log("UDP %d: %s" % (port, e))
-            return
-        self.udp = s
-
-    def _datagram(self):
-        data, peer = self.udp.recvfrom(self.frame_max)
-        if self.engine is None or len(data) < 2 or data[1] != 0:
-            return  # not provisioned, or not an I_MESSAGE: nothing to say
-        try:
-            n = self.mikey(data)
-        except MikeyError:
-            return  # no clock yet: the Initiator will time out and retry
-        if n > 6:
-            self.udp.sendto(memoryview(self.tx)[frame.HEADER + 6 : frame.HEADER + n], peer)
-
     def serve(self):
         poll = select.poll()
         poll.register(self.inp, select.POLLIN)
@@ -192,7 +155,7 @@ class Agent:
                 else:
                     line = True
             if datagram:
-                self._datagram()
+                self.x("datagram", None)
             if not line:
                 if not datagram and rx.pending():
                     self._result(rx.drop())  # the line went quiet mid-frame
@@ -227,13 +190,17 @@ class Agent:
     # -- frames ----------------------------------------------------------------------
 
     def dispatch(self, ftype, fid, p):
+        if ftype == _TIME:  # kept here: the cheapest request, and the clock is ours
+            if len(p) == 8:
+                self.set_time(p, 0)
+            elif len(p):
+                raise ValueError("TIME takes 0 or 8 bytes")
+            tx = self.tx
+            tx[frame.HEADER + 8] = 1 if self.now_into(tx, frame.HEADER) else 0
+            self.send(_TIME | 0x80, fid, 9)
+            return
         if ftype != _MIKEY and ftype != _EXCHANGE:
-            import mikey._agentx as x
-
-            try:
-                x.handle(self, ftype, fid, p)
-            finally:
-                _drop("mikey._agentx")
+            self.x("handle", (ftype, fid, p))
             return
         if self.engine is None:
             self.error(fid, _E_NOT_PROVISIONED, 0, "no PSK provisioned")
@@ -242,15 +209,7 @@ class Agent:
         if last is not None and last[0] == ftype and last[1] == fid:
             self.send(ftype | 0x80, fid, last[2])  # a repeat: the answer was lost
             return
-        if ftype == _MIKEY:
-            n = self.mikey(p)
-        else:
-            import mikey._agentx as x
-
-            try:
-                n = x.exchange(self, p)
-            finally:
-                _drop("mikey._agentx")
+        n = self.mikey(p) if ftype == _MIKEY else self.x("exchange", p)
         self.last = (ftype, fid, n)
         self.send(ftype | 0x80, fid, n)
 
@@ -312,7 +271,7 @@ def run(board="unknown", frame_max=1024, uart=None, udp=None):
     try:
         agent = Agent(inp, out, board, frame_max)
         if udp:
-            agent.listen(udp)
+            agent.x("listen", udp)
         agent.serve()
     finally:
         micropython.kbd_intr(3)
