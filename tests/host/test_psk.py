@@ -15,6 +15,7 @@ from mikeyhost.payloads import (
 )
 from mikeyhost.psk import CryptoSession, Initiator, Offer, Responder, identity, key_data
 from mikeyhost.replay import NTP_ONE_SECOND, ReplayCache
+from reference import ref_prf
 
 PSK = bytes(range(16))
 NOW = 0xE8000000 << 32
@@ -36,27 +37,14 @@ def exchange(o, responder=None, now=NOW):
     return i, res
 
 
-def prf_ref(key, label, n):
-    """MIKEY-1 PRF for a key of at most 32 bytes (one chunk), from §4.1.2."""
-    def h(k, m):
-        x = hmac.HMAC(k, hashes.SHA1())
-        x.update(m)
-        return x.finalize()
-    out, a = b"", label
-    while len(out) < n:
-        a = h(key, a)
-        out += h(key, a + label)
-    return out[:n]
-
-
 def test_one_session_both_ends_agree_on_rfc_derived_keys():
     o = offer()
     i, res = exchange(o)
     assert [c.to_json() for c in i.finish(res.message)] == [c.to_json() for c in res.contexts]
     (ctx,) = res.contexts
     label = lambda const: const.to_bytes(4, "big") + b"\x01" + o.csb_id.to_bytes(4, "big") + o.rand
-    assert ctx.master_key == prf_ref(bytes(16), label(0x2AD01C64), 16)  # §4.1.3 TEK
-    assert ctx.master_salt == prf_ref(bytes(16), label(0x39A2C14B), 14)  # §4.1.3 salt
+    assert ctx.master_key == ref_prf(bytes(16), label(0x2AD01C64), 16, 0)  # §4.1.3 TEK
+    assert ctx.master_salt == ref_prf(bytes(16), label(0x39A2C14B), 14, 0)  # §4.1.3 salt
     assert (ctx.cs_id, ctx.ssrc, ctx.roc, ctx.mki) == (1, 0xDEADBEEF, 0, None)
 
 
@@ -68,7 +56,7 @@ def test_i_message_shape_and_mac_coverage():
     assert d.message.header.v and d.message.header.data_type == DataType.PSK_INIT
     assert [p.id_type for p in d.message.find_all(type(o.idi))] == [0, 1]  # NAI, URI
     # §5.2: HMAC-SHA-1 with the §4.1.4 auth key over all but the MAC field.
-    auth_key = prf_ref(PSK, bytes.fromhex("2d22ac75ff12345678") + o.rand, 20)
+    auth_key = ref_prf(PSK, bytes.fromhex("2d22ac75ff12345678") + o.rand, 20, 0)
     h = hmac.HMAC(auth_key, hashes.SHA1())
     h.update(msg[:-20])
     assert msg[-20:] == h.finalize()
