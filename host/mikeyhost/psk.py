@@ -19,7 +19,7 @@ from mikeyhost.errors import (
 )
 from mikeyhost.payloads import (
     ERR, ID, KEMAC, RAND, SP, DataType, Decoded, EncrAlg, GeneralExtension, Header, IdType,
-    KeyData, KeyDataType, KvNull, KvSpi, MacAlg, Message, PrfFunc, SrtpIdEntry, SrtpIdMap,
+    KeyData, KeyDataType, KvNull, KvSpi, MacAlg, Message, PayloadType, PrfFunc, SrtpIdEntry, SrtpIdMap,
     SrtpPolicy, T, TsType, V, auth_field_offset, decode_key_data, decode_message, decode_partial,
     encode_key_data, encode_message,
 )
@@ -229,7 +229,8 @@ def _check_grammar(message: Message) -> None:
     last = -1
     counts = {}
     for p in message.payloads:
-        kind = type(p) if type(p) in _I_ORDER else (GeneralExtension if isinstance(p, GeneralExtension) else None)
+        kind = GeneralExtension if p.payload_type == PayloadType.GENERAL_EXT else type(p)
+        kind = kind if kind in _I_ORDER else None
         if kind is None:
             raise UnexpectedPayload(f"{type(p).__name__} does not belong in a PSK I_MESSAGE")
         rank = _I_ORDER[kind]

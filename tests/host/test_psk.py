@@ -326,3 +326,12 @@ def test_update_without_kemac_and_bad_id_type_and_empty_key():
     assert codes(Responder(PSK).respond(odd, NOW)) == [ErrorNo.INVALID_ID]
     empty = Initiator(PSK, offer(keys=[key_data(b"")])).message
     assert codes(Responder(PSK).respond(empty, NOW)) == [ErrorNo.UNSUPPORTED_MESSAGE]
+
+
+def test_general_extensions_ride_in_a_psk_i_message():
+    from mikeyhost.payloads import SdpIdsExt
+
+    o = offer(extensions=[SdpIdsExt(["mikey"])])
+    msg = Initiator(PSK, o).message
+    assert [type(p).__name__ for p in decode_message(msg).message.payloads][-2:] == ["SdpIdsExt", "KEMAC"]
+    assert Responder(PSK).respond(msg, NOW).error is None
