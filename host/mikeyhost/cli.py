@@ -210,9 +210,36 @@ def _offer(args):
         prf_func=args.prf)
 
 
+GROUPS = {5: 0, 1: 1, 2: 2}  # OAKLEY group -> DH-Group (RFC 3830 Table 6.4)
+
+
+def cmd_init_dhhmac(args) -> int:
+    from mikeyhost.dhhmac import DhInitiator, DhOffer, new_secret
+    from mikeyhost.psk import CryptoSession, identity
+
+    if args.psk is None or args.idr is None:
+        raise UsageError("dhhmac needs --psk and --idr (RFC 4650 §3: the Initiator names the Responder)")
+    x = int.from_bytes(args.dh_secret, "big") if args.dh_secret else new_secret()
+    offer = DhOffer(csb_id=int.from_bytes(args.csb_id if args.csb_id is not None else os.urandom(4), "big"),
+                    t=args.time if args.time is not None else ntp_now(),
+                    rand=args.rand if args.rand is not None else os.urandom(16),
+                    idi=identity(args.idi), idr=identity(args.idr),
+                    cs=args.cs or [CryptoSession(int.from_bytes(os.urandom(4), "big"))],
+                    group=GROUPS[args.group], x=x, policies=[args.policy or SrtpPolicy.profile_default()],
+                    mac_alg=MAC[args.mac], prf_func=args.prf, sdp_ids=args.sdp_ids)
+    init = DhInitiator(args.psk, offer)
+    if args.json:
+        print(json.dumps({"message": init.message.hex(), "dh_secret": f"{x:x}"}, indent=1))
+    else:
+        print(sdp.format_attribute(init.message) if args.sdp else init.message.hex())
+    return 0
+
+
 def cmd_init(args) -> int:
     from mikeyhost.psk import Initiator
 
+    if args.mode == "dhhmac":
+        return cmd_init_dhhmac(args)
     init = Initiator(args.psk if args.mode == "psk" else None, _offer(args))
     if args.json:
         print(json.dumps({"message": init.message.hex(), "keys": keys_json(init.contexts())}, indent=1))
@@ -226,11 +253,21 @@ def cmd_init(args) -> int:
 def cmd_respond(args) -> int:
     from mikeyhost.psk import Responder, identity
 
-    if args.mode == "psk" and args.psk is None:
-        raise UsageError("psk mode needs --psk")
-    r = Responder(args.psk, idr=identity(args.idr), expect_idi=identity(args.expect_idi),
-                  replay=ReplayCache(window=args.window), protected=args.protected or args.mode == "null",
-                  tolerant=args.tolerant, minisip_v=args.minisip_v)
+    if args.mode in ("psk", "dhhmac") and args.psk is None:
+        raise UsageError(f"{args.mode} mode needs --psk")
+    if args.mode == "dhhmac":
+        from mikeyhost.dhhmac import DhResponder
+
+        if args.idr is None:
+            raise UsageError("dhhmac needs --idr (our identity, which the I_MESSAGE must name)")
+        r = DhResponder(args.psk, identity(args.idr), peer_idi=identity(args.expect_idi),
+                        replay=ReplayCache(window=args.window), tolerant=args.tolerant,
+                        sdp_ids=args.sdp_ids,
+                        x=int.from_bytes(args.dh_secret, "big") if args.dh_secret else None)
+    else:
+        r = Responder(args.psk, idr=identity(args.idr), expect_idi=identity(args.expect_idi),
+                      replay=ReplayCache(window=args.window), protected=args.protected or args.mode == "null",
+                      tolerant=args.tolerant, minisip_v=args.minisip_v)
     res = r.respond(read_message(args.message), args.now if args.now is not None else ntp_now())
     if args.json:
         print(json.dumps({"message": res.message.hex() if res.message else None,
@@ -255,6 +292,21 @@ def cmd_respond(args) -> int:
 def cmd_finish(args) -> int:
     from mikeyhost.psk import Initiator, identity
 
+    if args.mode == "dhhmac":
+        from mikeyhost.dhhmac import DhInitiator
+
+        if args.psk is None or args.dh_secret is None:
+            raise UsageError("dhhmac finish needs --psk and --dh-secret (the private exponent init used)")
+        try:
+            init = DhInitiator.from_message(args.psk, read_message(args.init), int.from_bytes(args.dh_secret, "big"))
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        contexts = init.finish(read_message(args.message), expect_idr=identity(args.expect_idr))
+        if args.json:
+            print(json.dumps({"keys": keys_json(contexts)}, indent=1))
+        else:
+            print(contexts_text(contexts, args.show_keys))
+        return 0
     init = Initiator.from_message(args.psk if args.mode == "psk" else None, read_message(args.init),
                                   minisip_v=args.minisip_v)
     contexts = init.finish(read_message(args.message), expect_idr=identity(args.expect_idr))
@@ -296,7 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_decode)
 
     i = sub.add_parser("init", help="make an I_MESSAGE")
-    i.add_argument("mode", choices=["psk", "null"])
+    i.add_argument("mode", choices=["psk", "null", "dhhmac"])
     i.add_argument("--psk", type=hex_arg("--psk"))
     i.add_argument("--csb-id", type=hex_arg("--csb-id", 4))
     i.add_argument("--rand", type=hex_arg("--rand"))
@@ -316,11 +368,16 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--mac", choices=sorted(MAC), default="sha1")
     i.add_argument("--prf", type=int, choices=[0, 1], default=0, help="0 MIKEY-1, 1 PRF-HMAC-SHA-256")
     i.add_argument("--sdp", action="store_true", help="print as an SDP a=key-mgmt line")
+    i.add_argument("--group", type=int, choices=[5, 1, 2], default=5, help="dhhmac: OAKLEY group")
+    i.add_argument("--dh-secret", type=hex_arg("--dh-secret"),
+                   help="dhhmac: the private exponent (hex; drawn at random when absent, and then "
+                        "reported in --json output: finish needs it)")
+    i.add_argument("--sdp-ids", metavar="KMPIDS", help="dhhmac: the SDP's key management IDs, e.g. mikey")
     common(i, message=False)
     i.set_defaults(func=cmd_init)
 
     r = sub.add_parser("respond", help="answer an I_MESSAGE (R_MESSAGE or Error message)")
-    r.add_argument("mode", choices=["psk", "null"])
+    r.add_argument("mode", choices=["psk", "null", "dhhmac"])
     r.add_argument("--psk", type=hex_arg("--psk"))
     r.add_argument("--idr", metavar="ID", help="our identity")
     r.add_argument("--expect-idi", metavar="ID", help="refuse an Initiator with another IDi")
@@ -330,15 +387,18 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--tolerant", action="store_true", help="accept the deployed quirks (docs/profile.md)")
     r.add_argument("--minisip-v", action="store_true", help="V without identities, as minisip")
     r.add_argument("--sdp", action="store_true")
+    r.add_argument("--dh-secret", type=hex_arg("--dh-secret"), help="dhhmac: our private exponent (hex)")
+    r.add_argument("--sdp-ids", metavar="KMPIDS", help="dhhmac: the KMPIDs of the SDP the message came in")
     common(r)
     r.set_defaults(func=cmd_respond)
 
     f = sub.add_parser("finish", help="check the R_MESSAGE and print the keys")
-    f.add_argument("mode", choices=["psk", "null"])
+    f.add_argument("mode", choices=["psk", "null", "dhhmac"])
     f.add_argument("--psk", type=hex_arg("--psk"))
     f.add_argument("--init", required=True, metavar="I_MESSAGE")
     f.add_argument("--expect-idr", metavar="ID")
     f.add_argument("--minisip-v", action="store_true")
+    f.add_argument("--dh-secret", type=hex_arg("--dh-secret"), help="dhhmac: the private exponent init used")
     common(f)
     f.set_defaults(func=cmd_finish)
 

@@ -166,6 +166,31 @@ class DhInitiator:
         key = _auth_key(self.psk, o.csb_id, self.rand, o.mac_alg, o.prf_func)
         self.message = _sealed(header, payloads, key, o.mac_alg)
 
+    @classmethod
+    def from_message(cls, psk: bytes, data: bytes, x: int) -> "DhInitiator":
+        """The Initiator of an I_MESSAGE it sent earlier, from the message
+        and its private exponent (for `mikey finish dhhmac`)."""
+        decoded = decode_message(bytes(data))
+        msg, h = decoded.message, decoded.message.header
+        if h.data_type != DataType.DHHMAC_INIT:
+            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a DH-HMAC I_MESSAGE")
+        dhi, rand_p, kemac = msg.find(DH), msg.find(RAND), msg.find(KEMAC)
+        if dhi is None or rand_p is None:
+            raise UnexpectedPayload("an initial DH-HMAC I_MESSAGE has RAND and DHi")
+        if public_value(dhi.group, x) != dhi.value:
+            raise ValueError("the private exponent does not match DHi")
+        ids = msg.find_all(ID)
+        ext = next((p for p in msg.payloads if isinstance(p, SdpIdsExt)), None)
+        offer = DhOffer(csb_id=h.csb_id, t=msg.find(T).value, idr=ids[-1],
+                        cs=[CryptoSession(e.ssrc, e.roc, e.policy_no) for e in h.cs_map.entries],
+                        rand=rand_p.rand, idi=ids[0] if len(ids) == 2 else None, group=dhi.group, x=x,
+                        policies=[sp.srtp() for sp in msg.find_all(SP)], mac_alg=kemac.mac_alg,
+                        prf_func=h.prf_func, sdp_ids=";".join(ext.kmpids) if ext else None)
+        init = cls(psk, offer)
+        if init.message != bytes(data):
+            raise AuthFailure("the PSK does not make this I_MESSAGE")
+        return init
+
     def update(self, t: int, *, dh: bool = True, x: int | None = None) -> bytes:
         """An update (§3.1): same CSB ID, new T, no RAND; fresh DH values
         (re-keying) or none (other information only)."""

@@ -151,3 +151,27 @@ def test_policy_and_sdp_output():
     assert line.startswith("a=key-mgmt:mikey ")
     j = json.loads(out("respond", "psk", "--psk", PSK, "--now", NOW, "--json", line))
     assert j["keys"][0]["policy"]["tag_len"] == 4 and j["keys"][0]["policy"]["kdr"] == 65536
+
+
+def test_dhhmac_init_respond_finish_with_fixed_secrets():
+    common = ["--psk", PSK, "--csb-id", "12345678", "--rand", "10" * 16, "--time", NOW, "--cs", "deadbeef"]
+    i_msg = out("init", "dhhmac", *common, "--idr", "sip:bob@example.org", "--idi", "alice@example.org",
+                "--group", "1", "--dh-secret", "c0ffee" * 10).strip()
+    assert i_msg[2:4] == "07"  # DHHMAC init
+    resp = json.loads(out("respond", "dhhmac", "--psk", PSK, "--idr", "sip:bob@example.org", "--now", NOW,
+                          "--dh-secret", "beef" * 16, "--json", i_msg))
+    assert resp["error"] is None and resp["message"][2:4] == "08"
+    fin = json.loads(out("finish", "dhhmac", "--psk", PSK, "--dh-secret", "c0ffee" * 10, "--init", i_msg,
+                         "--json", resp["message"]))
+    assert fin["keys"] == resp["keys"]
+    # finish without the matching private exponent cannot compute the TGK
+    r = mikey("finish", "dhhmac", "--psk", PSK, "--dh-secret", "01", "--init", i_msg, resp["message"])
+    assert r.returncode == 2 and b"does not match DHi" in r.stderr
+    assert mikey("init", "dhhmac", "--psk", PSK).returncode == 2  # no --idr
+
+
+def test_dhhmac_random_secret_is_reported_only_in_json():
+    j = json.loads(out("init", "dhhmac", "--psk", PSK, "--idr", "bob@example.org", "--json"))
+    assert len(j["dh_secret"]) >= 60 and j["message"][2:4] == "07"
+    plain = out("init", "dhhmac", "--psk", PSK, "--idr", "bob@example.org")
+    assert len(plain.split()) == 1  # the message only

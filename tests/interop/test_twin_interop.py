@@ -171,3 +171,32 @@ def test_libsrtp_accepts_packets_between_initiator_and_responder_contexts(tag, r
     if n_cs > 1:
         wrong = dict(theirs[1], ssrc=mine[0]["ssrc"])
         assert not srtp.round_trip(mine[0], wrong)
+
+
+def dhhmac_cases():
+    from mikeyhost.dhhmac import DhInitiator, DhOffer, DhResponder
+    from mikeyhost.psk import identity
+
+    out = []
+    for group in (0, 1, 2):
+        i = DhInitiator(PSK, DhOffer(csb_id=0x5A5A0000 + group, t=NOW, rand=bytes(16), idi=identity("a@x"),
+                                     idr=identity("sip:b@x"), cs=[CryptoSession(0x77)], group=group,
+                                     sdp_ids="mikey" if group == 1 else None))
+        r = DhResponder(PSK, identity("sip:b@x")).respond(i.message, NOW)
+        out += [i.message, r.message, i.update(NOW + (1 << 32))]
+    bad = bytearray(out[0])
+    bad[-1] ^= 1
+    out.append(DhResponder(PSK, identity("sip:b@x")).respond(bytes(bad), NOW).message)
+    return out
+
+
+def test_tshark_decodes_every_dhhmac_message_fully():
+    msgs = dhhmac_cases()
+    for m, d in zip(msgs, tshark.dissect(msgs)):
+        assert not d.malformed and d.uncovered() == [], m.hex()
+        dm = decode_message(m).message
+        assert int(d.first("mikey.type").show) == dm.header.data_type
+        from mikeyhost.payloads import DH
+
+        assert [f.value for f in d.all("mikey.dh.value")] == [p.value.hex() for p in dm.find_all(DH)]
+        assert [int(f.show) for f in d.all("mikey.dh.group")] == [p.group for p in dm.find_all(DH)]
