@@ -24,6 +24,11 @@ def fresh():
             pass
 
 
+def done():
+    fresh()
+    os.rmdir(D)
+
+
 def write(path, text):
     with open(path, "w") as f:
         f.write(text)
@@ -45,7 +50,7 @@ def test_save_then_load():
     store.save({"psk": "11" * 16}, FILE, NEW)
     eq(store.load(FILE, NEW), {"psk": "11" * 16})
     eq(exists(NEW), False)
-
+    done()
 
 def test_cut_while_writing_the_new_set_keeps_the_old():
     fresh()
@@ -53,7 +58,7 @@ def test_cut_while_writing_the_new_set_keeps_the_old():
     write(NEW, '{"psk": "bb')  # the power went while NEW was written
     eq(store.load(FILE, NEW), {"psk": "aa" * 16})
     eq(exists(NEW), False)
-
+    done()
 
 def test_cut_between_remove_and_rename_finishes_the_new_set():
     fresh()
@@ -61,10 +66,11 @@ def test_cut_between_remove_and_rename_finishes_the_new_set():
     eq(store.load(FILE, NEW), {"psk": "cc"})
     eq(exists(NEW), False)
     eq(exists(FILE), True)
-
+    done()
 
 def test_a_first_write_cut_short_leaves_nothing():
     fresh()
     write(NEW, '{"ps')
     eq(store.load(FILE, NEW), {})
     eq(exists(NEW), False)
+    done()
