@@ -104,18 +104,27 @@ def main(argv=None) -> int:
     print(f"timing heap: {prof.heap // 1024} KB ({prof.name} profile); modules loaded as .mpy")
     print("device columns: time in R x seconds per R on the chip (estimates, boards/*/board.json)\n")
 
+    heaps = sorted({prof.heap} | {p.heap for p in toolchain.profiles().values() if p.heap > prof.heap})
     rows = []
     for mod in sorted(BENCH_SRC.glob("bench_*.py")):
-        names = _bench_names(path, mod.stem, prof.heap)
+        names = _bench_names(path, mod.stem, heaps[-1])
         for i, name in enumerate(names):
             if args.select and args.select not in name:
                 continue
-            res = run_one(path, mod.stem, i, prof.heap)
+            res = None
+            for heap in heaps:  # the timing heap, else the smallest board heap it fits
+                try:
+                    res = run_one(path, mod.stem, i, heap)
+                    break
+                except toolchain.ToolchainError:
+                    if heap == heaps[-1]:
+                        raise
+            res["timing_heap"] = heap
             res["name"] = name
             res["module"] = mod.stem
             res["r"] = res["us"] / res["r_us"]
             res["estimates_s"] = {p.board: res["r"] * p.r_seconds for p in boards}
-            res["min_heap"] = None if args.no_heap else min_heap(path, mod.stem, i, prof.heap)
+            res["min_heap"] = None if args.no_heap else min_heap(path, mod.stem, i, heap)
             rows.append(res)
 
     w = max([len(r["name"]) for r in rows] + [9]) + 2
@@ -124,7 +133,12 @@ def main(argv=None) -> int:
     for r in rows:
         ests = "".join(f"{fmt_time(r['estimates_s'][p.board] * 1e6):>13}" for p in boards)
         heap = f"{r['min_heap'] / 1024:.2f}K" if r["min_heap"] else "-"
-        print(f"{r['name']:<{w}}{fmt_time(r['us']):>11}{r['r']:>10.4f}{ests}{(str(r['alloc']) + 'B') if r['alloc'] >= 0 else 'n/a':>10}{heap:>10}")
+        mark = "" if r["timing_heap"] == prof.heap else "*"
+        print(f"{r['name'] + mark:<{w}}{fmt_time(r['us']):>11}{r['r']:>10.4f}{ests}{(str(r['alloc']) + 'B') if r['alloc'] >= 0 else 'n/a':>10}{heap:>10}")
+    big = sorted({r["timing_heap"] for r in rows if r["timing_heap"] != prof.heap})
+    if big:
+        print(f"* timed in a {', '.join(str(h // 1024) for h in big)} KB heap: more than the "
+              f"{prof.heap // 1024} KB timing heap holds (its min heap says how much)")
     r_us = min(r["r_us"] for r in rows) if rows else None
     if r_us:
         print(f"\nR on this machine: {fmt_time(r_us)} (best of the runs above)")

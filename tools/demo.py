@@ -77,10 +77,12 @@ def main(argv=None) -> int:
                   f"{caps['frame_max']} bytes\n")
 
             psk = os.urandom(16)
-            stored = link.provision({"psk": psk.hex(), "identity": "device@example.org"})
-            link.time(ntp_now())
+            stored = link.provision({"psk": psk.hex(), "identity": "device@example.org",
+                                     "time_key": os.urandom(16).hex()})
+            link.time(ntp_now)
             print(f"provisioned over the link: {', '.join(stored['stored'])} (a fresh 16-byte PSK, "
-                  f"never read back); clock set from this PC\n")
+                  f"never read back, and a time key); clock set from this PC,\n"
+                  f"authenticated with the time key and a fresh device nonce\n")
 
             host, device, info = host_to_device(link, psk, [CryptoSession(int.from_bytes(os.urandom(4), "big"))])
             print(f"1. PC is Initiator, CSB {info['csb_id']}: I_MESSAGE {len(info['i_message']) // 2} bytes "

@@ -16,9 +16,10 @@ import toolchain
 
 # manifest -> the parts it installs (their dependencies follow)
 SETS = {
-    "package.json": ["agent", "encode", "buffer"],  # everything
-    "package-psk.json": ["psk"],  # a PSK-only device: core, crypto, psk
-    "package-agent.json": ["agent"],  # the device agent and what it runs
+    "package.json": list(toolchain.parts()),  # everything
+    "package-psk.json": ["psk"],  # a PSK-only device: core, crypto, base, psk
+    "package-dhhmac.json": ["dhhmac"],  # a DH-HMAC device: core, crypto, base, dhhmac
+    "package-agent.json": ["agent", "dhhmac"],  # the device agent and the modes it runs
 }
 
 

@@ -28,7 +28,8 @@ _R_TIMESTAMP = const(17)  # a copy of mikey.errors
 
 # Settings PROVISION takes, and their JSON types
 _SETTINGS = {"psk": str, "identity": str, "peer_identity": str, "window": int, "proxy": str,
-             "time_key": str, "report_keys": bool, "protected": bool, "tolerant": bool}
+             "time_key": str, "report_keys": bool, "protected": bool, "tolerant": bool,
+             "time_key_id": int, "time_mac": str, "max_step": int}
 _SECRETS = ("psk", "time_key")
 
 
@@ -42,6 +43,7 @@ def configure(a, settings):
         _drop("mikey.store")
     a.settings = settings
     a.engine = None
+    a.clock.max_step = settings.get("max_step", 600)  # seconds a proxy sync may step (docs/clock.md)
     psk = settings.get("psk")
     if psk:
         from mikey.psk import Initiator, Responder
@@ -55,6 +57,29 @@ def configure(a, settings):
                               protected=settings.get("protected", False),
                               tolerant=settings.get("tolerant", False)),
                     Initiator(key, idi=ident, cs=4))
+        dhhmac(a, key, ident, settings)
+
+
+def dhhmac(a, key, ident, settings):
+    """The DH-HMAC engine (RFC 4650), when the dhhmac part is installed and
+    the device has an identity (the I_MESSAGE must name it): a Responder,
+    and an Initiator when the peer's identity is provisioned too. Their
+    g^x is prepared while the line is idle (Agent.idle)."""
+    a.dh = None
+    try:
+        from mikey.dhhmac import Initiator, Responder
+    except ImportError:
+        return
+    if "dhhmac" not in a.modes:
+        a.modes = tuple(a.modes) + ("dhhmac",)
+    if ident is None:
+        return
+    a.random(0)  # the agent's DRBG draws the private exponents
+    peer = settings.get("peer_identity")
+    peer = peer.encode() if peer else None
+    a.dh = (Responder(key, ident, expect_idi=peer, window=settings.get("window", 300), cs=4, rng=a.drbg,
+                      tolerant=settings.get("tolerant", False)),
+            Initiator(key, peer, idi=ident, cs=4, rng=a.drbg) if peer else None)
 
 
 def listen(a, port):
@@ -92,7 +117,7 @@ def handle(a, request):
         caps = {"fw": VERSION, "board": a.board, "modes": list(a.modes),
                 "heap_free": gc.mem_free(), "heap_total": gc.mem_free() + gc.mem_alloc(),
                 "frame_max": a.frame_max, "micropython": "%d.%d.%d" % (v[0], v[1], v[2]),
-                "provisioned": sorted(a.settings), "clock": a.clock is not None}
+                "provisioned": sorted(a.settings), "dh_ready": [d is not None and d.pre is not None for d in a.dh or ()], "clock": a.clock.syncs > 0}
         a.reply(_HELLO | 0x80, fid, json.dumps(caps).encode())
     elif ftype == _PROVISION:
         provision(a, fid, p)
@@ -119,6 +144,8 @@ def provision(a, fid, p):
             raise ValueError("setting %s" % k)
         if k in _SECRETS:
             bytes.fromhex(v)  # hex, or ValueError
+        if k == "time_mac" and v not in ("sha1", "aes128"):
+            raise ValueError("setting time_mac: sha1 or aes128")
         merged[k] = v
     from mikey import store
     from mikey.agent import _drop
@@ -159,7 +186,7 @@ def exchange(a, p):
     t = a.now
     if spec.get("t"):
         t = bytearray(bytes.fromhex(spec["t"]))
-    elif not a.now_into(t):
+    elif not a.clock.t_into(t):  # unique per I_MESSAGE
         raise MikeyError(_R_TIMESTAMP)
     cs = tuple((c["ssrc"], c.get("roc", 0), c.get("policy", 0)) for c in spec.get("cs", ()))
     if not cs:
@@ -167,6 +194,17 @@ def exchange(a, p):
     mode = spec.get("mode", "psk")
     if mode not in a.modes:
         raise ValueError("mode %s" % mode)
+    if mode == "dhhmac":
+        i = a.dh[1] if a.dh else None
+        if i is None:
+            raise ValueError("dhhmac needs identity and peer_identity provisioned")
+        i.group = spec.get("group", 0)
+        if spec.get("x"):  # a fixed private exponent (known answers)
+            i.prepare(fixed("x", 32, None), i.group)
+        n = i.build(memoryview(a.tx)[frame.HEADER :], csb, rand, t, cs)
+        a.log("DH-HMAC Initiator: g^x %s" % ("prepared in idle time" if i.prepared else "computed now"))
+        a.pending = (csb, i)
+        return n
     alg = 0 if mode == "null" else 1  # MIKEY-NULL: NULL encryption and MAC
     if mode == "null":  # keys in the clear (a protected transport): TEK and its salt
         keys = ((True, fixed("tek", 16, bytes(rnd[36:52])), fixed("salt", 14, bytes(rnd[52:66])), None),)

@@ -17,13 +17,12 @@ beside the engine.
 import gc
 import select
 import sys
-import time
-from struct import pack_into, unpack_from
 
 import micropython
 from micropython import const
 
 from mikey import frame
+from mikey.clock import Clock
 from mikey.errors import MikeyError
 
 _MIKEY = const(0x03)
@@ -72,12 +71,13 @@ class Agent:
         self.logbuf = bytearray(_LOG_MAX + frame.OVERHEAD)
         self.one = bytearray(1)
         self.now = bytearray(8)
-        self.clock = None  # (seconds, fraction) the PC set, and the tick count then
+        self.clock = Clock()  # proxy time on the tick counter (docs/clock.md)
         self.done = False
         self.last = None  # (type, id, length): the last MIKEY/EXCHANGE answer, for a repeat
         self.csbs = []  # (CSB ID, contexts bytes, count) of recent exchanges
         self.settings = {}
         self.engine = None
+        self.dh = None  # DH-HMAC: (Responder, Initiator or None), when installed and provisioned
         self.pending = None  # our own exchange: (CSB ID, initiator)
         self.udp = None
         self.drbg = None
@@ -92,23 +92,39 @@ class Agent:
         finally:
             _drop("mikey._agentx")
 
-    def set_time(self, b, off):
-        """The clock: NTP time set over the link plus the tick counter
-        since. (The trusted-proxy clock replaces this.)"""
-        s, f = unpack_from(">II", b, off)
-        self.clock = (s, f, time.ticks_ms())
-
     def now_into(self, b, off=0):
-        """Write the current NTP time (8 bytes); False when never set."""
-        c = self.clock
-        if c is None:
-            pack_into(">II", b, off, 0, 0)
-            return False
-        ms = time.ticks_diff(time.ticks_ms(), c[2])
-        f = c[1] + (ms % 1000) * 4294967  # 2**32 / 1000
-        s = c[0] + ms // 1000 + (f >> 32)
-        pack_into(">II", b, off, s & 0xFFFFFFFF, f & 0xFFFFFFFF)
-        return True
+        """Write the current NTP time (8 bytes); False when never synced.
+        (A T for our own I_MESSAGE comes from self.clock.t_into: unique.)"""
+        return self.clock.now_into(b, off)
+
+    def sync(self):
+        """Sync from the trusted proxy when the clock is due (mikey.ntp);
+        a failure is logged and the time kept."""
+        s = self.settings
+        if not self.clock.due() or not s.get("proxy") or not s.get("time_key"):
+            return
+        import mikey.ntp as n
+
+        self.clock.failed()  # until it succeeds: no retry before the next 16 s
+        try:
+            host, _, port = s["proxy"].partition(":")
+            key = bytes.fromhex(s["time_key"])
+            c = n.Client(s.get("time_key_id", 1), key, s.get("time_mac", "sha1") == "aes128")
+            n.sync(self.clock, c, host, int(port or 123), self.random(8))
+        except (MikeyError, OSError, ValueError) as e:  # the time stays as it was
+            self.log("time proxy: %s %s" % (type(e).__name__, getattr(e, "reason", e.args[0] if e.args else "")))
+        finally:
+            _drop("mikey.ntp")
+
+    def random(self, n):
+        """n bytes of the agent's HMAC_DRBG (made on first use)."""
+        if self.drbg is None:
+            from mikey.drbg import Drbg
+
+            self.drbg = Drbg(b"mikey agent " + self.board.encode())
+        b = bytearray(n)
+        self.drbg.generate_into(b, 0, n)
+        return b
 
     # -- I/O ---------------------------------------------------------------------
 
@@ -156,6 +172,9 @@ class Agent:
                     line = True
             if datagram:
                 self.x("datagram", None)
+            if not line and not datagram:
+                self.sync()  # idle: the clock's re-sync schedule (reads the ticks: they wrap)
+                self.idle()
             if not line:
                 if not datagram and rx.pending():
                     self._result(rx.drop())  # the line went quiet mid-frame
@@ -166,6 +185,14 @@ class Agent:
             while r:  # a frame, or a fault; after a fault the buffer may hold more
                 self._result(r)
                 r = rx._scan() if r != frame.FRAME and rx.pending() else frame.NONE
+
+    def idle(self):
+        """Idle time: prepare the next DH-HMAC g^x (one exponentiation, about
+        R: seconds on a board, while bytes wait in the line's buffer)."""
+        for d in self.dh or ():
+            if d is not None and d.pre is None:
+                d.prepare(None, d.group)
+                return
 
     def _result(self, r):
         rx = self.rx
@@ -182,6 +209,7 @@ class Agent:
                 self.error(fid, _E_INTERNAL, 0, "out of memory")
             except Exception as e:  # noqa: BLE001 - the agent must not die
                 self.error(fid, _E_INTERNAL, 0, type(e).__name__)
+            self.sync()  # (a line never idle still gets its re-syncs)
         elif r == frame.BAD_CRC:
             self.error(0, _E_BAD_CRC)
         elif r == frame.TOO_LARGE:
@@ -191,13 +219,19 @@ class Agent:
 
     def dispatch(self, ftype, fid, p):
         if ftype == _TIME:  # kept here: the cheapest request, and the clock is ours
-            if len(p) == 8:
-                self.set_time(p, 0)
-            elif len(p):
-                raise ValueError("TIME takes 0 or 8 bytes")
-            tx = self.tx
-            tx[frame.HEADER + 8] = 1 if self.now_into(tx, frame.HEADER) else 0
-            self.send(_TIME | 0x80, fid, 9)
+            c = self.clock
+            if len(p):
+                if len(p) != 57:
+                    raise ValueError("TIME takes 0 or 57 bytes")
+                k = self.settings.get("time_key")
+                if not k:
+                    self.error(fid, _E_NOT_PROVISIONED, 0, "no time key provisioned")
+                    return
+                c.link_set(p, bytes.fromhex(k))
+            if self.drbg is None:
+                self.random(0)
+            self.drbg.generate_into(self.tx, frame.HEADER + 13, 16)  # the next nonce
+            self.send(_TIME | 0x80, fid, c.report(self.tx, frame.HEADER))
             return
         if ftype != _MIKEY and ftype != _EXCHANGE:
             self.x("handle", (ftype, fid, p))
@@ -215,7 +249,7 @@ class Agent:
 
     def remember(self, csb, ctx, n):
         """Keep the SRTP contexts of an exchange for KEYS (the last few)."""
-        from mikey.psk import SLOT
+        from mikey.base import SLOT
 
         self.csbs = [c for c in self.csbs if c[0] != csb][-(_CSBS - 1):]
         self.csbs.append((csb, bytes(ctx[: n * SLOT]), n))
@@ -228,13 +262,19 @@ class Agent:
         body = memoryview(tx)[o + 6 :]
         n = len(p)
         csb = bytes(p[4:8]) if n >= 8 else b"\x00\x00\x00\x00"
-        if n >= 2 and p[1] == 0:  # an I_MESSAGE for our Responder
-            r = self.engine[0]
-            if not self.now_into(self.now):
+        if n >= 2 and (p[1] == 0 or p[1] == 7 and self.dh):  # an I_MESSAGE for a Responder of ours
+            r = self.engine[0] if p[1] == 0 else self.dh[0]
+
+            c = self.clock
+            if not c.now_into(self.now):
                 raise MikeyError(_R_TIMESTAMP)  # no time yet: T cannot be judged (Invalid TS)
+            r.window = c.window(self.settings.get("window", 300))  # widened to the uncertainty
+            r.not_before = c.floor  # this boot's start: docs/clock.md "After a reboot"
             m = r.respond(p, n, self.now, body)
             status, code = (0, 0) if r.error is None else (1, r.error.code)
             if r.error is None:
+                if p[1]:
+                    self.log("DH-HMAC Responder: g^x %s" % ("prepared in idle time" if r.prepared else "computed now"))
                 self.remember(csb, r.ctx, r.ncs)
                 self.log("Responder: CSB %s keyed, %d crypto sessions" % (csb.hex(), r.ncs))
             else:

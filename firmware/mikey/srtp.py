@@ -25,7 +25,7 @@ _C_MKI = const(98)
 SLOT = const(115)
 
 QUIRKS = ("trailing-zero", "no-rand", "implausible-timestamp", "sp-tag-length-in-param-3",
-          "tek-key-and-salt")  # bit 0, 1, ... of `quirks`
+          "tek-key-and-salt", "kemac-rfc4650-numbers")  # bit 0, 1, ... of `quirks`
 _CIPHERS = ("NULL", "AES-CM", "AES-F8")
 _AUTHS = ("NULL", "HMAC-SHA1", "RCCm1", "RCCm2", "RCCm3")
 # RFC 4771 keys, present when the SP sets them (bit k - 13 of policy byte 16)

@@ -211,6 +211,8 @@ def _offer(args):
 
 
 GROUPS = {5: 0, 1: 1, 2: 2}  # OAKLEY group -> DH-Group (RFC 3830 Table 6.4)
+ECC_MODES = ["dhsign-ecdsa", "ecies", "ecmqv"]  # mikeyhost.cli_ecc (docs/ecc-profile.md)
+MODES = ["psk", "null", "dhhmac", "dhhmac-p256"] + ECC_MODES
 
 
 def cmd_init_dhhmac(args) -> int:
@@ -219,13 +221,14 @@ def cmd_init_dhhmac(args) -> int:
 
     if args.psk is None or args.idr is None:
         raise UsageError("dhhmac needs --psk and --idr (RFC 4650 §3: the Initiator names the Responder)")
-    x = int.from_bytes(args.dh_secret, "big") if args.dh_secret else new_secret()
+    group = 10 if args.mode == "dhhmac-p256" else GROUPS[args.group]  # P-256: profile extension
+    x = int.from_bytes(args.dh_secret, "big") if args.dh_secret else new_secret(group)
     offer = DhOffer(csb_id=int.from_bytes(args.csb_id if args.csb_id is not None else os.urandom(4), "big"),
                     t=args.time if args.time is not None else ntp_now(),
                     rand=args.rand if args.rand is not None else os.urandom(16),
                     idi=identity(args.idi), idr=identity(args.idr),
                     cs=args.cs or [CryptoSession(int.from_bytes(os.urandom(4), "big"))],
-                    group=GROUPS[args.group], x=x, policies=[args.policy or SrtpPolicy.profile_default()],
+                    group=group, x=x, policies=[args.policy or SrtpPolicy.profile_default()],
                     mac_alg=MAC[args.mac], prf_func=args.prf, sdp_ids=args.sdp_ids)
     init = DhInitiator(args.psk, offer)
     if args.json:
@@ -238,8 +241,12 @@ def cmd_init_dhhmac(args) -> int:
 def cmd_init(args) -> int:
     from mikeyhost.psk import Initiator
 
-    if args.mode == "dhhmac":
+    if args.mode in ("dhhmac", "dhhmac-p256"):
         return cmd_init_dhhmac(args)
+    if args.mode in ECC_MODES:
+        from mikeyhost import cli_ecc
+
+        return cli_ecc.init(args, {"ntp_now": ntp_now, "MAC": MAC})
     init = Initiator(args.psk if args.mode == "psk" else None, _offer(args))
     if args.json:
         print(json.dumps({"message": init.message.hex(), "keys": keys_json(init.contexts())}, indent=1))
@@ -253,16 +260,20 @@ def cmd_init(args) -> int:
 def cmd_respond(args) -> int:
     from mikeyhost.psk import Responder, identity
 
-    if args.mode in ("psk", "dhhmac") and args.psk is None:
+    if args.mode in ("psk", "dhhmac", "dhhmac-p256") and args.psk is None:
         raise UsageError(f"{args.mode} mode needs --psk")
-    if args.mode == "dhhmac":
+    if args.mode in ECC_MODES:
+        from mikeyhost import cli_ecc
+
+        r = cli_ecc.responder(args)
+    elif args.mode in ("dhhmac", "dhhmac-p256"):
         from mikeyhost.dhhmac import DhResponder
 
         if args.idr is None:
             raise UsageError("dhhmac needs --idr (our identity, which the I_MESSAGE must name)")
         r = DhResponder(args.psk, identity(args.idr), peer_idi=identity(args.expect_idi),
                         replay=ReplayCache(window=args.window), tolerant=args.tolerant,
-                        sdp_ids=args.sdp_ids,
+                        sdp_ids=args.sdp_ids, p256=args.mode == "dhhmac-p256",
                         x=int.from_bytes(args.dh_secret, "big") if args.dh_secret else None)
     else:
         r = Responder(args.psk, idr=identity(args.idr), expect_idi=identity(args.expect_idi),
@@ -292,7 +303,20 @@ def cmd_respond(args) -> int:
 def cmd_finish(args) -> int:
     from mikeyhost.psk import Initiator, identity
 
-    if args.mode == "dhhmac":
+    if args.mode in ECC_MODES:
+        from mikeyhost import cli_ecc
+
+        try:
+            init = cli_ecc.initiator(args, read_message(args.init))
+        except ValueError as e:
+            raise UsageError(str(e)) from None
+        contexts = init.finish(read_message(args.message), expect_idr=identity(args.expect_idr))
+        if args.json:
+            print(json.dumps({"keys": keys_json(contexts)}, indent=1))
+        else:
+            print(contexts_text(contexts, args.show_keys))
+        return 0
+    if args.mode in ("dhhmac", "dhhmac-p256"):
         from mikeyhost.dhhmac import DhInitiator
 
         if args.psk is None or args.dh_secret is None:
@@ -348,7 +372,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_decode)
 
     i = sub.add_parser("init", help="make an I_MESSAGE")
-    i.add_argument("mode", choices=["psk", "null", "dhhmac"])
+    i.add_argument("mode", choices=MODES)
     i.add_argument("--psk", type=hex_arg("--psk"))
     i.add_argument("--csb-id", type=hex_arg("--csb-id", 4))
     i.add_argument("--rand", type=hex_arg("--rand"))
@@ -377,7 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.set_defaults(func=cmd_init)
 
     r = sub.add_parser("respond", help="answer an I_MESSAGE (R_MESSAGE or Error message)")
-    r.add_argument("mode", choices=["psk", "null", "dhhmac"])
+    r.add_argument("mode", choices=MODES)
     r.add_argument("--psk", type=hex_arg("--psk"))
     r.add_argument("--idr", metavar="ID", help="our identity")
     r.add_argument("--expect-idi", metavar="ID", help="refuse an Initiator with another IDi")
@@ -387,20 +411,26 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--tolerant", action="store_true", help="accept the deployed quirks (docs/profile.md)")
     r.add_argument("--minisip-v", action="store_true", help="V without identities, as minisip")
     r.add_argument("--sdp", action="store_true")
-    r.add_argument("--dh-secret", type=hex_arg("--dh-secret"), help="dhhmac: our private exponent (hex)")
+    r.add_argument("--dh-secret", type=hex_arg("--dh-secret"),
+                   help="dhhmac: our private exponent; dhhmac-p256, dhsign-ecdsa, ecmqv: our ephemeral scalar (hex)")
     r.add_argument("--sdp-ids", metavar="KMPIDS", help="dhhmac: the KMPIDs of the SDP the message came in")
     common(r)
     r.set_defaults(func=cmd_respond)
 
     f = sub.add_parser("finish", help="check the R_MESSAGE and print the keys")
-    f.add_argument("mode", choices=["psk", "null", "dhhmac"])
+    f.add_argument("mode", choices=MODES)
     f.add_argument("--psk", type=hex_arg("--psk"))
     f.add_argument("--init", required=True, metavar="I_MESSAGE")
     f.add_argument("--expect-idr", metavar="ID")
     f.add_argument("--minisip-v", action="store_true")
-    f.add_argument("--dh-secret", type=hex_arg("--dh-secret"), help="dhhmac: the private exponent init used")
+    f.add_argument("--dh-secret", type=hex_arg("--dh-secret"),
+                   help="dhhmac: the private exponent init used; dhhmac-p256, dhsign-ecdsa, ecmqv: the ephemeral scalar")
     common(f)
     f.set_defaults(func=cmd_finish)
+    from mikeyhost import cli_ecc
+
+    cli_ecc.add_arguments(i, r, f)
+    cli_ecc.add_keygen(sub)
 
     ux = sub.add_parser("exchange", help="run an exchange with a device over UDP (port 2269, RFC 5197 §6)")
     ux.add_argument("mode", choices=["psk"])
@@ -428,7 +458,11 @@ def build_parser() -> argparse.ArgumentParser:
     pv.add_argument("--peer-identity", metavar="ID")
     pv.add_argument("--window", type=int, help="replay window, seconds")
     pv.add_argument("--proxy", metavar="HOST[:PORT]", help="the trusted time proxy")
-    pv.add_argument("--time-key", type=hex_arg("--time-key"))
+    pv.add_argument("--time-key", type=hex_arg("--time-key"),
+                    help="authenticates the clock: NTP with the proxy, TIME over the link (docs/clock.md)")
+    pv.add_argument("--time-key-id", type=int, help="the time key's id in the proxy's keyfile (default 1)")
+    pv.add_argument("--time-mac", choices=["sha1", "aes128"], help="the time key's type in the keyfile")
+    pv.add_argument("--max-step", type=int, help="seconds a proxy sync may step the clock (default 600)")
     pv.add_argument("--report-keys", action=argparse.BooleanOptionalAction, default=None,
                     help="whether KEYS may report SRTP keys over the link")
     pv.add_argument("--protected", action=argparse.BooleanOptionalAction, default=None,
@@ -437,14 +471,20 @@ def build_parser() -> argparse.ArgumentParser:
                     help="accept the deployed quirks (docs/profile.md)")
     ex = dsub.add_parser("exchange", help="run an exchange with the device; compare both ends' keys")
     port(ex)
-    ex.add_argument("mode", choices=["psk", "null"],
-                    help="null: MIKEY-NULL, for a device provisioned with --protected")
-    ex.add_argument("--psk", type=hex_arg("--psk"), help="the PSK provisioned on the device (psk mode)")
+    ex.add_argument("mode", choices=["psk", "null", "dhhmac"],
+                    help="null: MIKEY-NULL, for a device provisioned with --protected; dhhmac: RFC 4650, "
+                         "for a device provisioned with --identity (and --peer-identity to initiate)")
+    ex.add_argument("--psk", type=hex_arg("--psk"), help="the PSK provisioned on the device (psk, dhhmac)")
+    ex.add_argument("--group", type=int, choices=[5, 1, 2], default=5,
+                    help="dhhmac: the OAKLEY group (default 5)")
+    ex.add_argument("--device-id", metavar="ID", help="dhhmac: the device's identity (its --identity)")
+    ex.add_argument("--host-id", metavar="ID", help="dhhmac: this PC's identity (the device's --peer-identity)")
     ex.add_argument("--initiator", choices=["host", "device"], default="host")
     ex.add_argument("--cs", type=cs_arg, action="append", metavar="SSRC[:ROC[:POLICY]]")
     ex.add_argument("--no-verify", action="store_true", help="do not ask for a verification message")
     ex.add_argument("--json", action="store_true")
     ex.add_argument("--show-keys", action="store_true")
+    ex.add_argument("--time-key", help="hex: to set the device's clock when it has none")
     ks = dsub.add_parser("keys", help="the SRTP contexts of a CSB on the device")
     port(ks)
     ks.add_argument("--csb-id", type=hex_arg("--csb-id", 4), required=True)
@@ -453,12 +493,18 @@ def build_parser() -> argparse.ArgumentParser:
     g = tm.add_mutually_exclusive_group()
     g.add_argument("--sync", action="store_true", help="set it from this PC's clock")
     g.add_argument("--set", type=ntp64, metavar="NTP64HEX")
+    tm.add_argument("--time-key", help="hex: the device's time key (or MIKEY_TIME_KEY)")
+    tm.add_argument("--allow-step", action="store_true",
+                    help="the operator consents to a step beyond max_step: of this set, or else of the next proxy sync")
     bn = dsub.add_parser("bench", help="run a benchmark on the device")
     port(bn)
     bn.add_argument("name", nargs="?", default="psk", choices=["psk", "r", "echo"],
                     help="psk: an exchange on the device in R units measured there; r: R alone")
     port(dsub.add_parser("repl", help="end the agent: the line goes back to the REPL"))
     dv.set_defaults(func=cmd_device)
+    from mikeyhost import timeproxy
+
+    timeproxy.add_parser(sub)
     return p
 
 

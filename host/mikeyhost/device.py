@@ -41,6 +41,7 @@ def connect(port: str, *, verbose: bool = True):
         link = Link(stream, on_log=log)
         if board is not None:
             _await_agent(link)
+            link.sim_flash = board.flash
         yield link
     finally:
         stream.close()
@@ -80,10 +81,32 @@ class Progress:
 
 
 def ensure_time(link: Link) -> None:
-    """The device judges T against its clock: set it from this PC's when it
-    has none. (Unauthenticated; the trusted-proxy clock replaces this.)"""
-    if not link.hello().get("clock"):
-        link.time(ntp_now())
+    """The device judges T against its clock: when it has none (no proxy
+    sync yet), set it from this PC's over the link, authenticated with the
+    device's time key (link.time_key: --time-key, MIKEY_TIME_KEY, or on the
+    simulated board its own flash)."""
+    caps = link.hello()
+    if caps.get("clock"):
+        return
+    if link.time_key is None:
+        link.time_key = _sim_time_key(link, caps)
+    if link.time_key is None:
+        raise ValueError("the device's clock is not set: give its time key (--time-key or MIKEY_TIME_KEY), "
+                         "or let it sync from its time proxy (docs/clock.md)")
+    link.time(ntp_now)
+
+
+def _sim_time_key(link: Link, caps: dict) -> bytes | None:
+    """The simulated board's time key, read from its flash (a directory of
+    this PC); one is provisioned when it has none. None for a real board."""
+    flash = getattr(link, "sim_flash", None)
+    if flash is None:
+        return None
+    if "time_key" in caps.get("provisioned", ()):
+        return bytes.fromhex(json.loads((flash / "mikey.json").read_text())["time_key"])
+    key = os.urandom(16)
+    link.provision({"time_key": key.hex()})
+    return key
 
 
 def host_to_device(link: Link, psk: bytes | None, cs: list, *, idi=None, idr=None, v=True,
@@ -127,17 +150,69 @@ def device_to_host(link: Link, psk: bytes | None, cs: list, *, idr=None, v=True,
                                                           "r_message": res.message.hex() if res.message else None}
 
 
+DH_TIMEOUT = 60  # seconds: a board computes g^x (about R, 1-2 s) when none was prepared
+
+
+def host_to_device_dh(link: Link, psk: bytes, cs: list, *, host_id: str | None, device_id: str,
+                      group: int = 0) -> tuple[list, list, dict]:
+    """DH-HMAC (RFC 4650), the PC as Initiator: the device must be
+    provisioned with `device_id` as its identity (IDr); `host_id` is sent
+    as IDi (the device's peer_identity, when it has one, must match)."""
+    from mikeyhost.dhhmac import DhInitiator, DhOffer
+
+    ensure_time(link)
+    offer = DhOffer(csb_id=int.from_bytes(os.urandom(4), "big"), t=ntp_now(), rand=os.urandom(16),
+                    idr=identity(device_id), idi=identity(host_id), cs=cs, group=group)
+    init = DhInitiator(psk, offer)
+    reply = link.mikey(init.message, timeout=DH_TIMEOUT)
+    if reply.status != 0:
+        raise MikeyError(f"the device refused the I_MESSAGE with Error no {reply.error_no}")
+    host = init.finish(reply.message)
+    device = link.keys(offer.csb_id)
+    return [c.to_json() for c in host], device, {"csb_id": f"{offer.csb_id:08x}",
+                                                 "i_message": init.message.hex(),
+                                                 "r_message": reply.message.hex()}
+
+
+def device_to_host_dh(link: Link, psk: bytes, cs: list, *, host_id: str | None, device_id: str | None,
+                      group: int = 0) -> tuple[list, list, dict]:
+    """DH-HMAC, the device as Initiator: it names its peer_identity as IDr,
+    which is `host_id` (default: whatever IDr the device sends)."""
+    from mikeyhost.dhhmac import DhResponder
+    from mikeyhost.payloads import ID, decode_message
+
+    ensure_time(link)
+    spec = {"mode": "dhhmac", "group": group,
+            "cs": [{"ssrc": c.ssrc, "roc": c.roc, "policy": c.policy_no} for c in cs]}
+    i_msg = link.exchange(spec, timeout=DH_TIMEOUT)
+    me = identity(host_id) if host_id else decode_message(i_msg).message.find_all(ID)[-1]
+    res = DhResponder(psk, me, peer_idi=identity(device_id)).respond(i_msg, ntp_now())
+    if res.error is not None:
+        raise res.error
+    csb_id = int.from_bytes(i_msg[4:8], "big")
+    reply = link.mikey(res.message, timeout=DH_TIMEOUT)
+    if reply.status != 2:
+        raise MikeyError(f"the device refused the R_MESSAGE with Error no {reply.error_no}")
+    device = link.keys(csb_id)
+    return [c.to_json() for c in res.contexts], device, {"csb_id": f"{csb_id:08x}", "i_message": i_msg.hex(),
+                                                          "r_message": res.message.hex()}
+
+
 def run(args) -> int:
     """Dispatch `mikey device SUBCOMMAND` (argparse namespace from cli.py)."""
     with connect(args.port, verbose=not getattr(args, "json", False)) as link:
         sub = args.device_command
+        key = getattr(args, "time_key", None) or os.environ.get("MIKEY_TIME_KEY")
+        if key:
+            link.time_key = bytes.fromhex(key) if isinstance(key, str) else key
         if sub == "info":
             print(json.dumps(link.hello(), indent=1))
         elif sub == "provision":
             settings = {}
             if args.psk is not None:
                 settings["psk"] = args.psk.hex()
-            for name in ("identity", "peer_identity", "window", "time_key", "proxy"):
+            for name in ("identity", "peer_identity", "window", "time_key", "proxy", "time_key_id", "time_mac",
+                         "max_step"):
                 v = getattr(args, name, None)
                 if v is not None:
                     settings[name] = v.hex() if isinstance(v, bytes) else v
@@ -152,11 +227,20 @@ def run(args) -> int:
             cs = args.cs or [CryptoSession(int.from_bytes(os.urandom(4), "big"))]
             progress = Progress("exchange")
             link.on_wait = progress
-            if args.mode == "psk" and args.psk is None:
-                print("mikey device exchange: psk mode needs --psk", file=sys.stderr)
+            if args.mode != "null" and args.psk is None:
+                print(f"mikey device exchange: {args.mode} mode needs --psk", file=sys.stderr)
                 return 2
-            run_exchange = host_to_device if args.initiator == "host" else device_to_host
-            host, device, info = run_exchange(link, args.psk, cs, v=not args.no_verify, mode=args.mode)
+            if args.mode == "dhhmac":
+                if args.initiator == "host" and not args.device_id:
+                    print("mikey device exchange: dhhmac needs --device-id (the device's identity, IDr)",
+                          file=sys.stderr)
+                    return 2
+                run_dh = host_to_device_dh if args.initiator == "host" else device_to_host_dh
+                host, device, info = run_dh(link, args.psk, cs, host_id=args.host_id, device_id=args.device_id,
+                                            group={5: 0, 1: 1, 2: 2}[args.group])
+            else:
+                run_exchange = host_to_device if args.initiator == "host" else device_to_host
+                host, device, info = run_exchange(link, args.psk, cs, v=not args.no_verify, mode=args.mode)
             progress.done()
             match = host == device
             if args.json:
@@ -178,13 +262,19 @@ def run(args) -> int:
         elif sub == "keys":
             print(json.dumps(link.keys(int.from_bytes(args.csb_id, "big")), indent=1))
         elif sub == "time":
-            if args.sync:
-                link.time(ntp_now())
-            elif args.set is not None:
-                link.time(args.set)
-            t, synced = link.time()
+            step = getattr(args, "allow_step", False)
+            if (args.sync or args.set is not None or step) and link.time_key is None:
+                link.time_key = _sim_time_key(link, link.hello())
+            if args.sync or args.set is not None:
+                link.time(ntp_now if args.sync else args.set, step=step)
+            elif step:
+                link.time(None, next_step=True)  # consent for the next proxy sync
+            t, synced, u = link.clock()
+            off = t - ntp_now()
+            off = off - (1 << 64) if off >= 1 << 63 else off
             print(json.dumps({"ntp": f"{t:016x}", "set": synced,
-                              "offset_s": (t - ntp_now()) / (1 << 32) if synced else None}))
+                              "offset_s": off / (1 << 32) if synced else None,
+                              "uncertainty_s": u / 1e6 if u is not None else None}))
         elif sub == "bench":
             progress = Progress(f"bench {args.name}")
             link.on_wait = progress
@@ -199,4 +289,4 @@ def run(args) -> int:
 
 def errors():
     """Exceptions `mikey device` turns into one line and exit status 1."""
-    return (DeviceError, LinkTimeout, OSError)
+    return (DeviceError, LinkTimeout, OSError, ValueError)

@@ -14,7 +14,7 @@ can be fixed for known answers. Wire choices: docs/profile.md "DH-HMAC".
 import os
 from dataclasses import dataclass, field
 
-from mikeyhost import crypto
+from mikeyhost import crypto, ecc
 from mikeyhost.errors import (
     AuthFailure, BadIdentity, BadPolicyParam, InvalidTimestamp, MikeyError, PeerError,
     UnexpectedPayload, UnsupportedDataType, UnsupportedDHGroup, UnsupportedEncryption, UnsupportedMAC,
@@ -53,8 +53,11 @@ def modulus_len(group: int) -> int:
     return (PRIMES[DhGroup(group)].bit_length() + 7) // 8
 
 
-def new_secret() -> int:
-    """A private exponent of 256 random bits (never 0 or 1)."""
+def new_secret(group: int = DhGroup.OAKLEY_5) -> int:
+    """A private exponent of 256 random bits (never 0 or 1); for P-256 a
+    scalar in [1, n-1]."""
+    if group == DhGroup.P_256:
+        return ecc.new_scalar()
     while True:
         x = int.from_bytes(os.urandom(SECRET_BITS // 8), "big")
         if x > 1:
@@ -62,7 +65,10 @@ def new_secret() -> int:
 
 
 def public_value(group: int, x: int) -> bytes:
-    """g^x mod p as the DH payload carries it: fixed length (§6.4)."""
+    """g^x mod p as the DH payload carries it: fixed length (§6.4); for
+    P-256 (profile extension) the uncompressed point x·G."""
+    if group == DhGroup.P_256:
+        return ecc.point_bytes(x)
     p = PRIMES[DhGroup(group)]
     return pow(GENERATOR, x, p).to_bytes(modulus_len(group), "big")
 
@@ -70,7 +76,10 @@ def public_value(group: int, x: int) -> bytes:
 def check_peer_value(group: int, value: bytes) -> int:
     """The peer's public value, checked before any exponentiation: its
     exact length for the group and 1 < y < p − 1 (a value outside that
-    range forces the shared secret into a tiny subgroup). Invalid DH (6)."""
+    range forces the shared secret into a tiny subgroup). Invalid DH (6).
+    A P-256 value must be a point on the curve (ecc.decode_point)."""
+    if group == DhGroup.P_256:
+        return ecc.decode_point(value)
     if group not in PRIMES:
         raise UnsupportedDHGroup(f"DH-Group {int(group)} is not supported for DH-HMAC")
     if len(value) != modulus_len(group):
@@ -82,8 +91,11 @@ def check_peer_value(group: int, value: bytes) -> int:
 
 
 def tgk(group: int, peer: bytes, x: int) -> bytes:
-    """TGK = peer^x mod p, left-padded to the modulus length (docs/profile.md)."""
+    """TGK = peer^x mod p, left-padded to the modulus length (docs/profile.md);
+    for P-256 the x coordinate of x·peer, 32 bytes (docs/ecc-profile.md)."""
     y = check_peer_value(group, peer)
+    if group == DhGroup.P_256:
+        return ecc.ecdh_x(x, y)
     return pow(y, x, PRIMES[DhGroup(group)]).to_bytes(modulus_len(group), "big")
 
 
@@ -152,7 +164,7 @@ class DhInitiator:
         if o.rand is not None:
             self.rand = o.rand
         if o.dh and o.x is None:
-            o.x = new_secret()
+            o.x = new_secret(o.group)
         header = Header(DataType.DHHMAC_INIT, o.csb_id, _srtp_map(o.cs), v=False, prf_func=o.prf_func)
         payloads = [T(TsType.NTP_UTC, o.t)]
         if o.rand is not None:
@@ -289,6 +301,7 @@ class DhResponder:
     sdp_ids: str | None = None  # the KMPID list of the SDP the message came in
     csbs: dict = field(default_factory=dict)
     x: int | None = None  # fix the next private exponent (known answers)
+    p256: bool = False  # accept DH-Group 10, the P-256 profile extension (docs/ecc-profile.md)
 
     def respond(self, data: bytes, now: int) -> Result:
         try:
@@ -342,11 +355,13 @@ class DhResponder:
         tgk_value = state.tgk if state is not None else None
         group = dhi.group if dhi is not None else (state.group if state else DhGroup.OAKLEY_5)
         if dhi is not None:
-            y = check_peer_value(dhi.group, dhi.value)  # before any exponentiation
-            x = self.x if self.x is not None else new_secret()
+            if dhi.group == DhGroup.P_256 and not self.p256:
+                raise UnsupportedDHGroup("DH-Group 10 (P-256) is a profile extension this Responder is not set for")
+            check_peer_value(dhi.group, dhi.value)  # before any exponentiation
+            x = self.x if self.x is not None else new_secret(dhi.group)
             self.x = None
             payloads += [DH(dhi.group, public_value(dhi.group, x)), dhi]
-            tgk_value = pow(y, x, PRIMES[DhGroup(dhi.group)]).to_bytes(modulus_len(dhi.group), "big")
+            tgk_value = tgk(dhi.group, dhi.value, x)
         elif tgk_value is None:
             raise UnexpectedPayload("an initial DH-HMAC I_MESSAGE needs DHi")
         self.csbs[h.csb_id] = _Csb(rand, tgk_value, group)

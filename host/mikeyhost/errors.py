@@ -129,3 +129,20 @@ class PeerError(MikeyError):
         super().__init__(message or "peer sent Error: " + ", ".join(str(int(c)) for c in codes))
         self.codes = list(codes)
         self.code = self.codes[0] if self.codes else ErrorNo.UNSPECIFIED
+
+
+# -- the ECC modes (docs/ecc-profile.md) ------------------------------------
+
+class InvalidPoint(UnsupportedDHGroup):
+    """An elliptic-curve point that is not on P-256, the point at infinity,
+    or not a SEC1 encoding of the curve's size: Invalid DH (6), refused
+    before any scalar multiplication (invalid-curve attacks)."""
+
+
+class BadSignature(AuthFailure):
+    """An ECDSA signature that does not verify: not 64 bytes, r or s
+    outside [1, n-1], or not over these bytes with the signer's key."""
+
+
+class UnknownPeer(BadIdentity):
+    """No public key is pinned for the identity the message names."""

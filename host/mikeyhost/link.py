@@ -2,6 +2,8 @@
 request/response with ids over any byte stream — a board's USB port or UART
 through pyserial, or the pseudo-terminal of a simulated board."""
 
+import hashlib
+import hmac
 import json
 import struct
 import time
@@ -50,6 +52,7 @@ class Link:
         self.on_log = on_log
         self.on_wait = on_wait  # called while an answer is awaited (progress)
         self.faults = []  # link faults seen (garbage, bad CRC, ...)
+        self.time_key = None  # the device's time key, for setting its clock (remembered from provision())
 
     def request(self, ftype: int, payload: bytes = b"", *, timeout: float | None = None) -> bytes:
         fid = self.next_id
@@ -96,7 +99,10 @@ class Link:
         return json.loads(self.request(FrameType.HELLO))
 
     def provision(self, settings: dict) -> dict:
-        return json.loads(self.request(FrameType.PROVISION, json.dumps(settings).encode()))
+        got = json.loads(self.request(FrameType.PROVISION, json.dumps(settings).encode()))
+        if settings.get("time_key"):
+            self.time_key = bytes.fromhex(settings["time_key"])
+        return got
 
     def mikey(self, message: bytes, timeout: float | None = None) -> MikeyReply:
         p = self.request(FrameType.MIKEY, message, timeout=timeout)
@@ -118,9 +124,48 @@ class Link:
                 out.append(got["context"])
         return out
 
-    def time(self, ntp: int | None = None) -> tuple[int, bool]:
-        p = self.request(FrameType.TIME, b"" if ntp is None else struct.pack(">Q", ntp))
-        return struct.unpack(">Q", p[:8])[0], bool(p[8])
+    def time(self, ntp=None, *, key: bytes | None = None, step: bool = False,
+             next_step: bool = False) -> tuple[int, bool]:
+        """Read the device's clock: (NTP time, synced). With `ntp` (an int,
+        or a function called once the device's nonce is here: the tighter
+        bound) set it, authenticated with the time key; `step`: the
+        operator allows this set to step the clock, `next_step`: the next
+        proxy sync (docs/serial-protocol.md, TIME)."""
+        return self.clock(ntp, key=key, step=step, next_step=next_step)[:2]
+
+    def clock(self, ntp=None, *, key: bytes | None = None, step: bool = False,
+              next_step: bool = False) -> tuple[int, bool, int | None]:
+        """As time(), with the device's uncertainty (µs, None if unknown).
+        A set is sent once per nonce: on a timeout, a new nonce and a new set."""
+        p = self.request(FrameType.TIME)
+        if ntp is not None or next_step:
+            key = key or self.time_key
+            if key is None:
+                raise ValueError("setting the device's clock needs its time key (--time-key)")
+            retries, self.retries = self.retries, 0
+            try:
+                for attempt in range(retries + 1):
+                    if attempt:
+                        p = self.request(FrameType.TIME)
+                    t = 0 if ntp is None else ntp() if callable(ntp) else ntp
+                    body = struct.pack(">QB", t, (1 if step else 0) | (2 if next_step else 0)) + p[13:29]
+                    mac = hmac.new(key, b"MIKEY-TIME" + body, hashlib.sha256).digest()
+                    try:
+                        p = self.request(FrameType.TIME, body + mac)
+                        break
+                    except LinkTimeout:
+                        if attempt == retries:
+                            raise
+            except DeviceError as e:
+                if e.kind == LinkError.MIKEY and e.detail in (0, 1):
+                    raise DeviceError(e.kind, e.detail, "time refused: " + (
+                        "not the device's time key (or a stale nonce)" if e.detail == 0 else
+                        "a step beyond the device's max_step (the operator's consent: --allow-step)")) from None
+                raise
+            finally:
+                self.retries = retries
+        t, synced, u = struct.unpack_from(">QBI", p)
+        return t, bool(synced), None if u == 0xFFFFFFFF else u
 
     def bench(self, name: str, timeout: float = 120) -> dict:
         return json.loads(self.request(FrameType.BENCH, json.dumps({"name": name}).encode(), timeout=timeout))

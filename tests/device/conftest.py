@@ -14,6 +14,7 @@ from mikeyhost import sim
 from mikeyhost.link import Link, LinkTimeout, SerialStream
 
 PSK = bytes(range(0x40, 0x50))
+TIME_KEY = bytes(range(0x60, 0x70))  # authenticates TIME sets (docs/serial-protocol.md)
 
 
 def _await_hello(link, seconds=10):
@@ -53,6 +54,6 @@ def link(board):
     stream = SerialStream(port)
     lk = Link(stream, timeout=5)
     _await_hello(lk)
-    lk.provision({"psk": PSK.hex(), "identity": "dev@example.org"})
+    lk.provision({"psk": PSK.hex(), "identity": "dev@example.org", "time_key": TIME_KEY.hex()})
     yield lk
     stream.close()

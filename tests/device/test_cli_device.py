@@ -44,6 +44,19 @@ def test_exchange_json_reports_both_ends_and_a_match(initiator):
     assert out["device"]["keys"][0]["ssrc"] == "00c0ffee" and out["device"]["keys"][0]["roc"] == 3
 
 
+@pytest.mark.parametrize("initiator", ["host", "device"])
+def test_exchange_dhhmac_both_ways(initiator):
+    # the device initiates towards its provisioned peer identity (RFC 4650 §3: IDr is mandatory)
+    r = mikey("device", "provision", "--port", "sim", "--peer-identity", "sip:pc@example.org")
+    assert r.returncode == 0, r.stderr
+    r = mikey("device", "exchange", "--port", "sim", "dhhmac", "--psk", PSK, "--initiator", initiator,
+              "--device-id", "sim@example.org", "--host-id", "sip:pc@example.org", "--group", "2",
+              "--cs", "0000d4d4", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["match"] is True and out["device"]["keys"][0]["ssrc"] == "0000d4d4"
+
+
 def test_exchange_with_the_wrong_psk_fails_with_a_reason():
     r = mikey("device", "exchange", "--port", "sim", "psk", "--psk", "00" * 16)
     assert r.returncode == 1

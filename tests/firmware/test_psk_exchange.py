@@ -6,7 +6,8 @@
 # test_psk_tight.py (this module's own constants leave it no room there).
 
 from fwtest import eq, no_alloc
-from mikey.psk import SLOT, Initiator, Responder
+from mikey.base import SLOT
+from mikey.psk import Initiator, Responder
 
 FW_PROFILES = ("esp32", "rp2040")
 

@@ -10,7 +10,8 @@ import gc
 import sys
 
 from fwtest import eq
-from mikey.psk import SLOT, Initiator, Responder
+from mikey.base import SLOT
+from mikey.psk import Initiator, Responder
 
 FW_PROFILES = ("tight",)
 

@@ -105,7 +105,9 @@ def test_mip_manifests_are_up_to_date_and_cover_their_parts():
     psk = json.loads((toolchain.FIRMWARE / "package-psk.json").read_text())
     names = [u[0] for u in psk["urls"]]
     table = toolchain.parts()
-    assert names == [m for p in ("core", "crypto", "psk") for m in table[p]["modules"]]
+    assert names == [m for p in ("core", "crypto", "base", "psk") for m in table[p]["modules"]]
+    dh = json.loads((toolchain.FIRMWARE / "package-dhhmac.json").read_text())
+    assert [u[0] for u in dh["urls"]] == [m for p in ("core", "crypto", "base", "dhhmac") for m in table[p]["modules"]]
     everything = json.loads((toolchain.FIRMWARE / "package.json").read_text())
     assert sorted(u[0] for u in everything["urls"]) == sorted(str(p) for p in toolchain.firmware_sources())
 

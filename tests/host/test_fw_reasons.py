@@ -71,20 +71,30 @@ def test_reasons_raised_are_copied_not_spelled():
             raise AssertionError(f"{path.relative_to(ROOT)}: MikeyError({m.group(1)}): use a _R_ const")
 
 
-def test_srtp_reads_contexts_as_psk_writes_them():
-    psk = consts(ROOT / "firmware" / "mikey" / "psk.py")
-    srtp = consts(ROOT / "firmware" / "mikey" / "srtp.py")
+def test_srtp_reads_contexts_as_base_writes_them():
+    fw = ROOT / "firmware" / "mikey"
+    base = consts(fw / "base.py")
+    srtp = consts(fw / "srtp.py")
     shared = [k for k in srtp if k.startswith("_C_") or k == "SLOT"]
     assert len(shared) >= 6
     for k in shared:
-        assert srtp[k] == psk[k], k
-    # srtp's quirk names in the order of psk's quirk bits
-    names = ast.literal_eval(re.search(r"QUIRKS = (\(.*?\))", (ROOT / "firmware/mikey/srtp.py").read_text(),
-                                       re.S).group(1))
-    bits = {k: v for k, v in psk.items() if k.startswith("_Q_")}
-    assert sorted(bits.values()) == [1 << i for i in range(len(names))]
+        assert srtp[k] == base[k], k
+    for mod in ("psk.py", "dhhmac.py"):  # their copies of the layout
+        c = consts(fw / mod)
+        for k in [k for k in c if k.startswith(("_C_", "_K_")) and k in base]:
+            assert c[k] == base[k], (mod, k)
+        if "_SLOT" in c:
+            assert c["_SLOT"] == base["SLOT"], mod
+    # srtp's quirk names in the order of the quirk bits the modes set
+    names = ast.literal_eval(re.search(r"QUIRKS = (\(.*?\))", (fw / "srtp.py").read_text(), re.S).group(1))
+    bits = {}
+    for mod in ("base.py", "psk.py", "dhhmac.py"):
+        for k, v in consts(fw / mod).items():
+            if k.startswith("_Q_"):
+                assert bits.setdefault(k, v) == v, (mod, k)
+    assert sorted(set(bits.values())) == [1 << i for i in range(len(names))]
     assert names == ("trailing-zero", "no-rand", "implausible-timestamp", "sp-tag-length-in-param-3",
-                     "tek-key-and-salt")
+                     "tek-key-and-salt", "kemac-rfc4650-numbers")
 
 
 def test_docs_list_the_reasons():

@@ -146,3 +146,56 @@ def test_gstreamer_made_messages_key_the_device(upy_module, tag):
     assert {"tek-key-and-salt", "sp-tag-length-in-param-3"} <= set(row["quirks"])
     gst_ctx = dict(ctx, master_key=key[:16].hex(), master_salt=key[16:].hex())
     assert srtp.round_trip(gst_ctx, ctx) and srtp.round_trip(ctx, gst_ctx)
+
+
+# DH-HMAC (RFC 4650) on the device: every message it sends (I_MESSAGE,
+# R_MESSAGE, updates with and without DH values, an Error message) in tshark,
+# and its SRTP contexts against the twin's in libsrtp.
+DH_DEVICE = """
+import json, sys
+from struct import pack_into
+from mikey.dhhmac import Initiator, Responder
+from mikey import srtp
+
+def ntp(v):
+    b = bytearray(8)
+    pack_into('>II', b, 0, v >> 32, v & 0xFFFFFFFF)
+    return b
+
+k = bytes(range(16))
+buf = bytearray(700)
+out = bytearray(700)
+for line in sys.stdin:
+    g = json.loads(line)
+    i = Initiator(k, b'sip:b@x', idi=b'a@x', group=g)
+    r = Responder(k, b'sip:b@x', expect_idi=b'a@x')
+    sent = []
+    for j, (rand, dh) in enumerate(((b'\\x07' * 16, True), (None, True), (None, False))):
+        n = i.build(buf, b'\\x5a\\x5a\\x00\\x01', rand, ntp(%d + (j << 32)), ((0x77, 0, 0),), dh=dh,
+                    sdp_ids=b'mikey' if g == 1 else None)
+        m = r.respond(buf, n, ntp(%d + (j << 32)), out)
+        sent += [bytes(buf[:n]).hex(), bytes(out[:m]).hex()]
+        i.finish(out, m)
+    buf[n - 1] ^= 1
+    m = r.respond(buf, n, ntp(%d + (5 << 32)), out)
+    sent.append(bytes(out[:m]).hex())
+    print(json.dumps({'msgs': sent, 'ctx': srtp.context(i.ctx, 0), 'rctx': srtp.context(r.ctx, 0)}))
+""" % (NOW, NOW, NOW)
+
+
+def test_tshark_decodes_every_device_dhhmac_message_and_libsrtp_takes_its_keys(upy_module):
+    from mikeyhost.payloads import DH, decode_message
+
+    out = upy_module.run(DH_DEVICE, profile="esp32", stdin=b"0\n1\n2\n")
+    rows = [json.loads(x) for x in out.splitlines()]
+    msgs = [bytes.fromhex(m) for row in rows for m in row["msgs"]]
+    assert len(msgs) == 21
+    for m, d in zip(msgs, tshark.dissect(msgs)):
+        assert not d.malformed and d.uncovered() == [], m.hex()
+        dm = decode_message(m).message
+        assert int(d.first("mikey.type").show) == dm.header.data_type
+        assert [f.value for f in d.all("mikey.dh.value")] == [p.value.hex() for p in dm.find_all(DH)]
+        assert [int(f.show) for f in d.all("mikey.dh.group")] == [p.group for p in dm.find_all(DH)]
+    assert [decode_message(m).message.header.data_type for m in msgs[:7]] == [7, 8, 7, 8, 7, 8, 6]
+    for row in rows:
+        assert row["ctx"]["master_key"] and srtp.round_trip(row["ctx"], row["rctx"])
