@@ -147,6 +147,11 @@ def main(argv=None) -> int:
         import bench_link
 
         link = bench_link.report()
+    clock = None
+    if not args.select or args.select in "clock":
+        import bench_timeproxy
+
+        clock = bench_timeproxy.report()
 
     out = Path(args.json)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -154,7 +159,7 @@ def main(argv=None) -> int:
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "commit": git_commit(), "interpreter": mpv, "machine": platform.machine(),
         "timing_profile": prof.name, "timing_heap": prof.heap,
-        "r_seconds": {p.board: p.r_seconds for p in boards}, "rows": rows, "link": link}, indent=1))
+        "r_seconds": {p.board: p.r_seconds for p in boards}, "rows": rows, "link": link, "clock": clock}, indent=1))
     print(f"written: {out.relative_to(toolchain.ROOT) if out.is_relative_to(toolchain.ROOT) else out}")
     return 0
 

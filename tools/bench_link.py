@@ -24,27 +24,33 @@ from mikeyhost.device import _await_agent
 from mikeyhost.frame import RESPONSE, Frame, FrameType, Parser, encode
 from mikeyhost.link import Link, SerialStream
 
-# Heap the agent keeps beyond the engine: the engine is what psk keeps for
-# one Responder and one Initiator (4 crypto sessions each, as the agent
-# makes them); the agent is everything an idle, provisioned agent keeps.
+# Heap the agent keeps beyond its engines and its clock: the engines are
+# what psk and dhhmac keep for a Responder and an Initiator each (4 crypto
+# sessions, as the agent makes them; the DH-HMAC Initiator only with a peer
+# identity, which this agent has none of), the clock what mikey.clock keeps
+# for one Clock; the agent is everything an idle, provisioned agent keeps.
 HEAP_SCRIPT = """
 import gc, sys
 from micropython import const
 gc.collect(); base = gc.mem_alloc()
 from mikey.psk import Initiator, Responder
-e = (Responder(b"k" * 16, idr=b"d", cs=4), Initiator(b"k" * 16, idi=b"d", cs=4))
+from mikey.dhhmac import Responder as DhResponder
+e = (Responder(b"k" * 16, idr=b"d", cs=4), Initiator(b"k" * 16, idi=b"d", cs=4), DhResponder(b"k" * 16, b"d", cs=4))
 gc.collect(); engine = gc.mem_alloc() - base
-del e
+from mikey.clock import Clock
+c = Clock()
+gc.collect(); clock = gc.mem_alloc() - base - engine
+del e, c
 gc.collect()
 from mikey.agent import Agent
 a = Agent(sys.stdin.buffer, sys.stdout.buffer, "unix", 1024, STORE + "/m.json", STORE + "/m.new")
 gc.collect(); agent = gc.mem_alloc() - base
-print(engine, agent)
+print(engine, clock, agent)
 """
 
 
-def agent_heap() -> tuple[int, int]:
-    """(engine bytes, engine + agent bytes) retained while idle."""
+def agent_heap() -> tuple[int, int, int]:
+    """(engines bytes, clock bytes, everything) retained while idle."""
     fw = toolchain.build_firmware(toolchain.host_arch(), toolchain.DEPLOY_OPT)
     with tempfile.TemporaryDirectory() as d:
         (Path(d) / "m.json").write_text('{"psk": "' + "00" * 16 + '", "identity": "d"}')  # provisioned
@@ -52,8 +58,8 @@ def agent_heap() -> tuple[int, int]:
         r = toolchain.run_micropython(["-c", code], heap=toolchain.profiles()["esp32"].heap, path=[fw])
     if r.returncode != 0:
         raise toolchain.ToolchainError(f"agent heap probe failed: {r.stderr.decode(errors='replace')}")
-    engine, agent = map(int, r.stdout.split())
-    return engine, agent
+    engine, clock, agent = map(int, r.stdout.split())
+    return engine, clock, agent
 
 
 def _rtt(link: Link, n: int) -> float:
@@ -127,16 +133,18 @@ def round_trips(n: int = 500) -> tuple[float, float]:
 
 def report() -> dict:
     overhead = len(encode(FrameType.HELLO, 1, b""))
-    engine, agent = agent_heap()
+    engine, clock, agent = agent_heap()
     rtt_agent, rtt_echo = round_trips()
     print("\nserial link (docs/serial-protocol.md):")
     print(f"  frame overhead:                                  {overhead} bytes")
-    print(f"  agent heap beyond the MIKEY engine, idle:        {(agent - engine) / 1024:.2f} KB "
-          f"(engine {engine / 1024:.2f} KB, agent with engine {agent / 1024:.2f} KB)")
+    print(f"  agent heap beyond engines and clock, idle:       {(agent - engine - clock) / 1024:.2f} KB "
+          f"(PSK + DH-HMAC engines {engine / 1024:.2f} KB, clock {clock / 1024:.2f} KB, "
+          f"all {agent / 1024:.2f} KB)")
     print(f"  empty request round trip over a pty, agent:      {rtt_agent * 1e3:.3f} ms (median of 500)")
     print(f"  the same against a CPython echo on a pty:        {rtt_echo * 1e3:.3f} ms")
     print(f"  ratio agent / CPython echo:                      {rtt_agent / rtt_echo:.2f}")
-    return {"frame_overhead": overhead, "agent_heap_idle": agent - engine, "engine_heap": engine,
+    return {"frame_overhead": overhead, "agent_heap_idle": agent - engine - clock, "engine_heap": engine,
+            "clock_heap": clock,
             "rtt_agent_s": rtt_agent, "rtt_cpython_echo_s": rtt_echo, "rtt_ratio": rtt_agent / rtt_echo}
 
 

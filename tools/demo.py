@@ -7,8 +7,10 @@ provisions it, sets its clock, runs a PSK exchange PC->device and
 device->PC over the frame protocol, prints both ends' SRTP contexts (keys
 masked unless --show-keys), and proves they match with libsrtp: an RTP
 packet protected with one end's context is unprotected with the other's.
-Then the device, told its Initiators come over RTSPS, keys SRTP from the
-public MIKEY-NULL offers of deployed cameras and servers.
+Then DH-HMAC (RFC 4650) both ways, the device using the g^x its agent
+prepared while the line was idle; and the device, told its Initiators come
+over RTSPS, keys SRTP from the public MIKEY-NULL offers of deployed cameras
+and servers.
 
 Every figure printed comes from this run.
 """
@@ -18,6 +20,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import toolchain
@@ -26,7 +29,9 @@ sys.path.insert(0, str(toolchain.ROOT / "tests"))
 from peers import srtp as libsrtp  # noqa: E402
 
 from mikeyhost import sim  # noqa: E402
-from mikeyhost.device import _await_agent, device_to_host, host_to_device, ntp_now  # noqa: E402
+from mikeyhost.device import (  # noqa: E402
+    _await_agent, device_to_host, device_to_host_dh, host_to_device, host_to_device_dh, ntp_now,
+)
 from mikeyhost.link import Link, SerialStream  # noqa: E402
 from mikeyhost.psk import CryptoSession  # noqa: E402
 
@@ -52,6 +57,14 @@ def compare(host: list, device: list, sender: str, show_keys: bool) -> int:
     print(f"    libsrtp: RTP packet protected with the {sender}'s context -> "
           f"{'unprotected, identical' if ok else 'REJECTED'}")
     return (not same) + (not ok)
+
+
+def await_dh(link: Link, seconds: float = 10) -> None:
+    """Until the agent has prepared g^x for both DH-HMAC roles (it does so
+    while the line is idle: one exponentiation each)."""
+    deadline = time.monotonic() + seconds
+    while link.hello().get("dh_ready") != [True, True] and time.monotonic() < deadline:
+        time.sleep(0.5)  # a request is no idle time: ask seldom
 
 
 def main(argv=None) -> int:
@@ -94,9 +107,26 @@ def main(argv=None) -> int:
                   f"I_MESSAGE {len(info['i_message']) // 2} bytes; the device verified the PC's V")
             problems += compare(host, device, "device", args.show_keys)
 
+            link.provision({"peer_identity": "sip:pc@example.org"})
+            await_dh(link)
+            events.clear()
+            host, device, info = device_to_host_dh(link, psk, [CryptoSession(int.from_bytes(os.urandom(4), "big"))],
+                                                   host_id="sip:pc@example.org", device_id="device@example.org")
+            used = [e for e in events if e.startswith("DH-HMAC")]
+            print(f"\n3. DH-HMAC (RFC 4650, OAKLEY 5): device is Initiator, CSB {info['csb_id']}: I_MESSAGE "
+                  f"{len(info['i_message']) // 2} bytes, R_MESSAGE {len(info['r_message']) // 2} bytes; "
+                  f"{used[-1] if used else 'no DH-HMAC event'}")
+            problems += compare(host, device, "device", args.show_keys)
+            await_dh(link)
+            host, device, info = host_to_device_dh(link, psk, [CryptoSession(int.from_bytes(os.urandom(4), "big"))],
+                                                   host_id="sip:pc@example.org", device_id="device@example.org")
+            used = [e for e in events if e.startswith("DH-HMAC")]
+            print(f"\n4. DH-HMAC: PC is Initiator, CSB {info['csb_id']}; {used[-1] if used else 'no DH-HMAC event'}")
+            problems += compare(host, device, "PC", args.show_keys)
+
             link.provision({"protected": True, "tolerant": True})
             vectors = [v for v in json.loads(VECTORS.read_text())["vectors"] if "master_key" in v["expect"]]
-            print("\n3. MIKEY-NULL offers from deployed cameras and servers (tests/vectors/public.json), "
+            print("\n5. MIKEY-NULL offers from deployed cameras and servers (tests/vectors/public.json), "
                   "sent to the device\n   after provisioning protected=true, tolerant=true (its Initiators "
                   "come over RTSPS):")
             for v in vectors:

@@ -19,7 +19,7 @@ SETS = {
     "package.json": list(toolchain.parts()),  # everything
     "package-psk.json": ["psk"],  # a PSK-only device: core, crypto, base, psk
     "package-dhhmac.json": ["dhhmac"],  # a DH-HMAC device: core, crypto, base, dhhmac
-    "package-agent.json": ["agent", "dhhmac"],  # the device agent and the modes it runs
+    "package-agent.json": ["agent", "dhhmac", "ecc"],  # the device agent and the modes it runs
 }
 
 

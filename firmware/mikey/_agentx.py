@@ -19,6 +19,7 @@ _PROVISION = const(0x02)
 _KEYS = const(0x05)
 _BENCH = const(0x07)
 _REPL = const(0x09)
+_KEYGEN = const(0x0A)
 
 _E_UNKNOWN_TYPE = const(3)
 _E_NOT_PROVISIONED = const(6)
@@ -28,8 +29,8 @@ _R_TIMESTAMP = const(17)  # a copy of mikey.errors
 
 # Settings PROVISION takes, and their JSON types
 _SETTINGS = {"psk": str, "identity": str, "peer_identity": str, "window": int, "proxy": str,
-             "time_key": str, "report_keys": bool, "protected": bool, "tolerant": bool,
-             "time_key_id": int, "time_mac": str, "max_step": int}
+             "time_key": str, "p256": bool, "report_keys": bool, "protected": bool, "tolerant": bool,
+             "time_key_id": int, "time_mac": str, "max_step": int, "peer_keys": dict}
 _SECRETS = ("psk", "time_key")
 
 
@@ -58,6 +59,37 @@ def configure(a, settings):
                               tolerant=settings.get("tolerant", False)),
                     Initiator(key, idi=ident, cs=4))
         dhhmac(a, key, ident, settings)
+    ecc(a, settings)
+
+
+# The signed ECC modes (docs/ecc-profile.md): their engines are made for
+# one exchange by mikey._agentecc and dropped after it with their modules
+_ECC_MODES = ("dhsign-ecdsa", "ecies", "ecmqv")
+
+
+def ecc(a, settings):
+    """Offer the ECC modes when the ecc part is installed; with a device
+    key (KEYGEN) keep what outlives an exchange: [the ephemeral key pair
+    prepared in idle time, the replay cache, its counters and floor]."""
+    from mikey.agent import _drop
+
+    try:
+        import mikey._ecc  # noqa: F401 (installed?)
+    except ImportError:
+        return
+    finally:
+        _drop("mikey._ecc")
+    for m in _ECC_MODES:
+        if m not in a.modes:
+            a.modes = tuple(a.modes) + (m,)
+    if not settings.get("ecc_key"):
+        a.ecc = None
+        return
+    gc.collect()
+    import mikey._p256t  # noqa: F401 - kept: 1 KB objects, which only a heap not yet fragmented holds
+    import mikey.p256  # noqa: F401
+    if a.ecc is None:
+        a.ecc = [None, bytearray(256), bytearray(11)]
 
 
 def dhhmac(a, key, ident, settings):
@@ -77,8 +109,14 @@ def dhhmac(a, key, ident, settings):
     a.random(0)  # the agent's DRBG draws the private exponents
     peer = settings.get("peer_identity")
     peer = peer.encode() if peer else None
+    p256 = settings.get("p256", False)  # DH-Group 10: the profile extension, by consent
+    if p256:
+        if "dhhmac-p256" not in a.modes:
+            a.modes = tuple(a.modes) + ("dhhmac-p256",)
+        gc.collect()
+        import mikey.p256  # noqa: F401 - now, while the heap is whole: its tables are kilobytes
     a.dh = (Responder(key, ident, expect_idi=peer, window=settings.get("window", 300), cs=4, rng=a.drbg,
-                      tolerant=settings.get("tolerant", False)),
+                      tolerant=settings.get("tolerant", False), p256=p256),
             Initiator(key, peer, idi=ident, cs=4, rng=a.drbg) if peer else None)
 
 
@@ -115,6 +153,7 @@ def handle(a, request):
         gc.collect()
         v = sys.implementation.version
         caps = {"fw": VERSION, "board": a.board, "modes": list(a.modes),
+                "ecc_ready": a.ecc is not None and a.ecc[0] is not None,
                 "heap_free": gc.mem_free(), "heap_total": gc.mem_free() + gc.mem_alloc(),
                 "frame_max": a.frame_max, "micropython": "%d.%d.%d" % (v[0], v[1], v[2]),
                 "provisioned": sorted(a.settings), "dh_ready": [d is not None and d.pre is not None for d in a.dh or ()], "clock": a.clock.syncs > 0}
@@ -125,6 +164,8 @@ def handle(a, request):
         keys(a, fid, p)
     elif ftype == _BENCH:
         a.reply(_BENCH | 0x80, fid, json.dumps(bench(json.loads(bytes(p)))).encode())
+    elif ftype == _KEYGEN:
+        return (fid, p)  # mikey._agentecc's, once this module is dropped (RAM)
     elif ftype == _REPL:
         a.reply(_REPL | 0x80, fid, b"")
         a.done = True
@@ -146,6 +187,8 @@ def provision(a, fid, p):
             bytes.fromhex(v)  # hex, or ValueError
         if k == "time_mac" and v not in ("sha1", "aes128"):
             raise ValueError("setting time_mac: sha1 or aes128")
+        if k == "peer_keys":  # identity -> SEC1 P-256 public key (hex), merged; null unpins
+            v = a.x("peer_keys", (merged.get(k, {}), v), "mikey._agentecc")
         merged[k] = v
     from mikey import store
     from mikey.agent import _drop
@@ -194,11 +237,15 @@ def exchange(a, p):
     mode = spec.get("mode", "psk")
     if mode not in a.modes:
         raise ValueError("mode %s" % mode)
-    if mode == "dhhmac":
+    if mode in _ECC_MODES:  # built by mikey._agentecc once this module is dropped (RAM)
+        if a.ecc is None:
+            raise ValueError("%s needs a device key (KEYGEN)" % mode)
+        return (mode, csb, rand, tgk, t, cs, spec.get("v", True), spec.get("x"), spec.get("env_key"))
+    if mode[:6] == "dhhmac":
         i = a.dh[1] if a.dh else None
         if i is None:
             raise ValueError("dhhmac needs identity and peer_identity provisioned")
-        i.group = spec.get("group", 0)
+        i.group = 10 if mode == "dhhmac-p256" else spec.get("group", 0)
         if spec.get("x"):  # a fixed private exponent (known answers)
             i.prepare(fixed("x", 32, None), i.group)
         n = i.build(memoryview(a.tx)[frame.HEADER :], csb, rand, t, cs)

@@ -53,7 +53,7 @@ def _drop(name):
 
     try:
         delattr(mikey, name.rpartition(".")[2])
-    except AttributeError:
+    except (AttributeError, KeyError):  # (not loaded: MicroPython says KeyError)
         pass
 
 
@@ -78,19 +78,20 @@ class Agent:
         self.settings = {}
         self.engine = None
         self.dh = None  # DH-HMAC: (Responder, Initiator or None), when installed and provisioned
+        self.ecc = None  # ECC modes, with a device key: [prepared key pair, replay cache, its state]
         self.pending = None  # our own exchange: (CSB ID, initiator)
         self.udp = None
         self.drbg = None
         self.x("configure", None)
 
-    def x(self, name, arg):
-        """Call `name` of the on-demand module mikey._agentx, then drop it."""
-        import mikey._agentx as x
-
+    def x(self, name, arg, mod="mikey._agentx"):
+        """Call `name` of an on-demand module (mikey._agentx; the ECC work:
+        mikey._agentecc), then drop it."""
+        x = __import__(mod, None, None, ("x",))
         try:
             return getattr(x, name)(self, arg)
         finally:
-            _drop("mikey._agentx")
+            _drop(mod)
 
     def now_into(self, b, off=0):
         """Write the current NTP time (8 bytes); False when never synced.
@@ -188,11 +189,18 @@ class Agent:
 
     def idle(self):
         """Idle time: prepare the next DH-HMAC g^x (one exponentiation, about
-        R: seconds on a board, while bytes wait in the line's buffer)."""
-        for d in self.dh or ():
-            if d is not None and d.pre is None:
-                d.prepare(None, d.group)
-                return
+        R: seconds on a board, while bytes wait in the line's buffer), else
+        the ECC modes' next ephemeral key pair. No room now is no failure:
+        the exchange makes its own."""
+        try:
+            for d in self.dh or ():
+                if d is not None and d.pre is None:
+                    d.prepare(None, d.group)
+                    return
+            if self.ecc is not None and self.ecc[0] is None:
+                self.x("ecc_prepare", None, "mikey._agentecc")
+        except MemoryError:
+            gc.collect()
 
     def _result(self, r):
         rx = self.rx
@@ -206,6 +214,11 @@ class Agent:
                 self.error(fid, _E_BAD_PAYLOAD, 0, str(e))
             except MemoryError:
                 gc.collect()
+                if "mikey._ecc" in sys.modules:  # an ECC exchange cut short: its code goes
+                    try:
+                        self.x("free", None, "mikey._agentecc")
+                    except MemoryError:
+                        pass
                 self.error(fid, _E_INTERNAL, 0, "out of memory")
             except Exception as e:  # noqa: BLE001 - the agent must not die
                 self.error(fid, _E_INTERNAL, 0, type(e).__name__)
@@ -234,16 +247,19 @@ class Agent:
             self.send(_TIME | 0x80, fid, c.report(self.tx, frame.HEADER))
             return
         if ftype != _MIKEY and ftype != _EXCHANGE:
-            self.x("handle", (ftype, fid, p))
+            if self.x("handle", (ftype, fid, p)):  # KEYGEN: mikey._agentecc's
+                self.x("keygen", (fid, p), "mikey._agentecc")
             return
-        if self.engine is None:
-            self.error(fid, _E_NOT_PROVISIONED, 0, "no PSK provisioned")
+        if self.engine is None and self.ecc is None:
+            self.error(fid, _E_NOT_PROVISIONED, 0, "no PSK or device key provisioned")
             return
         last = self.last
         if last is not None and last[0] == ftype and last[1] == fid:
             self.send(ftype | 0x80, fid, last[2])  # a repeat: the answer was lost
             return
         n = self.mikey(p) if ftype == _MIKEY else self.x("exchange", p)
+        if type(n) is tuple:  # an ECC exchange, parsed: built once mikey._agentx is gone (RAM)
+            n = self.x("initiate", n, "mikey._agentecc")
         self.last = (ftype, fid, n)
         self.send(ftype | 0x80, fid, n)
 
@@ -262,19 +278,24 @@ class Agent:
         body = memoryview(tx)[o + 6 :]
         n = len(p)
         csb = bytes(p[4:8]) if n >= 8 else b"\x00\x00\x00\x00"
-        if n >= 2 and (p[1] == 0 or p[1] == 7 and self.dh):  # an I_MESSAGE for a Responder of ours
-            r = self.engine[0] if p[1] == 0 else self.dh[0]
-
+        e = n >= 2 and (p[1] == 2 or p[1] == 4) and self.ecc is not None  # ECC: an engine for this one
+        if n >= 2 and (p[1] == 0 and self.engine or p[1] == 7 and self.dh) or e:  # an I_MESSAGE for us
             c = self.clock
             if not c.now_into(self.now):
                 raise MikeyError(_R_TIMESTAMP)  # no time yet: T cannot be judged (Invalid TS)
+            if e or p[1] == 7 and self.settings.get("p256"):
+                gc.collect()  # P-256 work ahead
+            r = self.x("responder", p, "mikey._agentecc") if e else self.engine[0] if p[1] == 0 else self.dh[0]
             r.window = c.window(self.settings.get("window", 300))  # widened to the uncertainty
             r.not_before = c.floor  # this boot's start: docs/clock.md "After a reboot"
             m = r.respond(p, n, self.now, body)
             status, code = (0, 0) if r.error is None else (1, r.error.code)
+            if e:
+                self.x("free", r, "mikey._agentecc")  # no ECC mode code kept between exchanges
             if r.error is None:
                 if p[1]:
-                    self.log("DH-HMAC Responder: g^x %s" % ("prepared in idle time" if r.prepared else "computed now"))
+                    self.log("%s Responder: %s %s" % ("ECC" if e else "DH-HMAC", "ephemeral key" if e else "g^x",
+                                                    "prepared in idle time" if r.prepared else "computed now"))
                 self.remember(csb, r.ctx, r.ncs)
                 self.log("Responder: CSB %s keyed, %d crypto sessions" % (csb.hex(), r.ncs))
             else:
@@ -284,6 +305,8 @@ class Agent:
                 raise MikeyError(_R_UNEXPECTED_PAYLOAD)  # nothing of ours to answer
             i = self.pending[1]
             m = 0
+            if hasattr(i, "peers") or getattr(i, "group", 0) == 10:
+                gc.collect()  # P-256 work ahead
             try:
                 i.finish(p, n)
                 status, code = 2, 0
@@ -292,6 +315,8 @@ class Agent:
             except MikeyError as e:
                 status, code = 1, e.code
             self.pending = None
+            if hasattr(i, "peers"):
+                self.x("free", None, "mikey._agentecc")  # no ECC mode code kept between exchanges
         tx[o] = status
         tx[o + 1] = code
         tx[o + 2 : o + 6] = csb

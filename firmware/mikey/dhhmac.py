@@ -1,13 +1,15 @@
 """MIKEY DH-HMAC (RFC 4650) on the device, sans-IO: HMAC-authenticated
 Diffie-Hellman over the OAKLEY groups, for perfect forward secrecy with a
-pre-shared key (RFC 5197 §3.5).
+pre-shared key (RFC 5197 §3.5); and over P-256 (DH-Group 10), the profile
+extension of docs/ecc-profile.md, with mikey.p256 (imported only then).
 
     I_MESSAGE = HDR(7), T, RAND, [IDi], IDr, {SP}, DHi, [SDP IDs], KEMAC
     R_MESSAGE = HDR(8), T, [IDr], IDi, DHr, DHi, KEMAC
 
 The KEMAC carries no key, only the MAC over the whole message but its MAC
 field, keyed with auth_key from the PSK and the I_MESSAGE's RAND (RFC 3830
-§4.1.4). TGK = g^(xi·xr) mod p, left-padded to the modulus; the SRTP keys
+§4.1.4). TGK = g^(xi·xr) mod p, left-padded to the modulus (P-256: the
+X coordinate of xi·xr·G, 32 bytes); the SRTP keys
 come from it as in PSK mode (mikey.base does that part). Wire choices:
 docs/profile.md "DH-HMAC".
 
@@ -21,7 +23,7 @@ docs/profile.md "DH-HMAC".
 g^x costs one exponentiation (about R); prepare() does it ahead of time,
 for the next exchange only: a prepared value is used once, then dropped.
 A peer's public value is checked (1 < y < p - 1; its length is the
-group's) before any exponentiation with it.
+group's; a P-256 point: on the curve) before any exponentiation with it.
 """
 
 from micropython import const
@@ -83,10 +85,18 @@ _K_KD = const(111)  # a copy of mikey.base's: the TGK and the MKI
 
 
 def size(g):
-    """The bytes of a DH value (and of the TGK) in group g: 192, 96, 128."""
-    if g > 2:
-        raise MikeyError(_R_DH_GROUP)  # OAKLEY 5, 1, 2 only (P-256: the ECC profile)
-    return 192 if g == 0 else 96 if g == 1 else 128
+    """The bytes of a DH value in group g: 192, 96, 128 (OAKLEY 5, 1, 2),
+    65 for P-256 (DH-Group 10: an uncompressed point, the profile
+    extension of docs/ecc-profile.md)."""
+    if g > 2 and g != 10:
+        raise MikeyError(_R_DH_GROUP)
+    return 192 if g == 0 else 96 if g == 1 else 128 if g == 2 else 65
+
+
+def tgk_len(g):
+    """The bytes of the TGK in group g: g^(xi·xr) as long as a value, the
+    X coordinate (32 bytes) for P-256."""
+    return 32 if g == 10 else size(g)
 
 
 _P = [0, 0, 0]  # the primes made so far
@@ -95,6 +105,8 @@ _P = [0, 0, 0]  # the primes made so far
 def prime(g):
     """The prime of OAKLEY group 5 (DH-Group 0), 1 (1) or 2 (2), as an int
     (made once: its making leaves kilobytes of garbage)."""
+    if g > 2:
+        raise MikeyError(_R_DH_GROUP)  # P-256 has no prime of this kind
     n = size(g) * 8
     if not _P[g]:
         c = 741804 if g == 0 else 149686 if g == 1 else 129093
@@ -107,6 +119,12 @@ def peer(d, s, e, g):
     its length is the group's and 1 < y < p - 1 (0, 1 and p - 1 would force
     the secret into a subgroup of order 1 or 2; y >= p is no residue);
     otherwise Invalid DH (6)."""
+    if g == 10:  # a point on P-256 (compressed ones too), or Invalid DH
+        from mikey.p256 import decode_point
+
+        y = memoryview(d)[s:e]
+        decode_point(y)
+        return y
     if e - s != size(g):
         raise MikeyError(_R_DH_GROUP)
     y = int.from_bytes(memoryview(d)[s:e], "big")
@@ -118,18 +136,39 @@ def peer(d, s, e, g):
 def _prepare(self, x=None, g=0):
     """Compute g^x for the next exchange now (in idle time): x is 32 bytes,
     big-endian (known answers), else 256 bits drawn from `rng` (RFC 3526
-    §8: twice the 128-bit strength of OAKLEY 5). Kept for one exchange."""
+    §8: twice the 128-bit strength of OAKLEY 5; for P-256 a key pair from
+    40 bytes, mikey.p256.keypair). Kept for one exchange."""
     if x is None:
         if self.rng is None:
             from mikey.drbg import Drbg
 
             self.rng = Drbg(b"mikey dhhmac")
-        x = bytearray(32)
-        self.rng.generate_into(x, 0, 32)
-    x = int.from_bytes(x, "big")
+        x = bytearray(40)
+        self.rng.generate_into(x, 0, 40)
+        if g == 10:
+            from mikey import p256
+
+            x = p256.keypair(x)
+            self.pre = (g, x[0], x[1])
+            return
+    x = int.from_bytes(memoryview(x)[:32], "big")
+    if g == 10:
+        from mikey import p256
+
+        self.pre = (g, x, p256.public(x))  # a fixed scalar: 1 <= x < n, or MikeyError
+        return
     if x < 2:
         x += 2  # 0 and 1 give away the secret (one value in 2^255)
     self.pre = (g, x, pow(2, x, prime(g)))
+
+
+def _secret(g, x, y):
+    """The TGK of our private value x and the peer's checked value y."""
+    if g == 10:
+        from mikey.p256 import ecdh
+
+        return ecdh(x, y)
+    return pow(y, x, prime(g)).to_bytes(size(g), "big")
 
 
 def _take(self, g):
@@ -157,7 +196,7 @@ def _dh(b, p, g, v):
     n = size(g)
     b[p] = 0
     b[p + 1] = g
-    b[p + 2 : p + 2 + n] = v.to_bytes(n, "big")
+    b[p + 2 : p + 2 + n] = v if g == 10 else v.to_bytes(n, "big")
     b[p + 2 + n] = 0
     return p + 3 + n
 
@@ -183,7 +222,8 @@ class Initiator:
                 (RFC 4650 §3)
     idi         our identity (bytes), sent as IDi and expected back
     expect_idr  when set, the IDr the R_MESSAGE must carry
-    group       DH-Group: 0 OAKLEY 5 (mandatory), 1 OAKLEY 1, 2 OAKLEY 2
+    group       DH-Group: 0 OAKLEY 5 (mandatory), 1 OAKLEY 1, 2 OAKLEY 2,
+                10 P-256 (the profile extension of docs/ecc-profile.md)
     rng         mikey.drbg.Drbg for private exponents (one is made if None)
     cs          crypto sessions with an SRTP context (`ctx`)
     buf         bytes kept of our I_MESSAGE (its policies and DHi are
@@ -348,14 +388,14 @@ class Initiator:
             if d[t.start[j] + 1] != g:
                 raise MikeyError(_R_DH_GROUP)
             y = peer(d, t.body[j], t.body_end[j], g)
-            k[_K_TGK : _K_TGK + size(g)] = pow(y, self._x, prime(g)).to_bytes(size(g), "big")
+            k[_K_TGK : _K_TGK + tgk_len(g)] = _secret(g, self._x, y)
             k[_K_G] = g
             self._x = 0  # used once
         elif q:
             raise MikeyError(_R_UNEXPECTED_PAYLOAD)  # DHi sent, none answered
         r = memoryview(k)[_K_RAND + 1 : _K_RAND + 1 + k[_K_RAND]]
         codec.decode(m, self._n, t)  # the policies of our I_MESSAGE
-        _tgk(k, _K_TGK, size(g), 0, 0, 0)
+        _tgk(k, _K_TGK, tgk_len(g), 0, 0, 0)
         self.ncs = _contexts(m, t, k, r, self.ctx, False) & 0xFF
         return self.ncs
 
@@ -377,17 +417,20 @@ class Responder(base.Responder):
     sdp_ids     the ";"-joined KMPIDs (bytes) of the SDP the message came
                 in: the Initiator must have signed the same list
     rng         mikey.drbg.Drbg for private exponents (one is made if None)
+    p256        accept DH-Group 10, the P-256 profile extension
+                (docs/ecc-profile.md); off, it is Invalid DH (6)
     """
 
     prepare = _prepare
 
     def __init__(self, psk, idr, expect_idi=None, tolerant=False, window=300, cache=16, csbs=2, cs=4,
-                 rng=None, sdp_ids=None):
+                 rng=None, sdp_ids=None, p256=False):
         if idr is None:
             raise ValueError()  # RFC 4650 §3: IDr is mandatory
         super().__init__(psk, idr, expect_idi, False, tolerant, False, window, cache, csbs, cs, 209)
         self.rng = rng
         self.sdp_ids = sdp_ids
+        self.p256 = p256
         self.group = 0  # the group to prepare g^x for (the Initiator picks; OAKLEY 5 is mandatory)
         self.pre = None
         self.prepared = False  # whether the last answer's g^x was prepared ahead
@@ -476,10 +519,12 @@ class Responder(base.Responder):
             j = slot // 37 * 193
             if dh >= 0:
                 g = d[t.start[dh] + 1]
+                if g == 10 and not self.p256:
+                    raise MikeyError(_R_DH_GROUP)  # P-256: only with peers set for the extension
                 x = peer(d, bd[dh], be[dh], g)  # checked before any exponentiation
                 v = _take(self, g)
-                s = size(g)
-                k[_K_KD : _K_KD + s] = pow(x, v[1], prime(g)).to_bytes(s, "big")
+                s = tgk_len(g)
+                k[_K_KD : _K_KD + s] = _secret(g, v[1], x)
                 x = be[dh]  # KV SPI: the MKI (§6.14)
                 i = d[x] & 15 == 1
                 if i and d[x + 1] > 16:
@@ -489,15 +534,15 @@ class Responder(base.Responder):
                 _tgk(k, _K_KD, s, 1 if i else 0, _K_KD + s, d[x + 1] if i else 0)
             elif slot >= 0:
                 g = y[j]
-                _mix(k, _K_KD, y, j + 1, size(g), 0)
-                _tgk(k, _K_KD, size(g), 0, 0, 0)
+                _mix(k, _K_KD, y, j + 1, tgk_len(g), 0)
+                _tgk(k, _K_KD, tgk_len(g), 0, 0, 0)
             else:
                 raise MikeyError(_R_UNEXPECTED_PAYLOAD)  # an initial I_MESSAGE needs DHi
             c = _contexts(d, t, k, r, self.ctx, self.tolerant)
             q |= c >> 8
             j = self._keep(d, slot, r) // 37 * 193  # the CSB: its RAND, and its TGK
             y[j] = g
-            _mix(y, j + 1, k, _K_KD, size(g), 0)
+            _mix(y, j + 1, k, _K_KD, tgk_len(g), 0)
             self.ncs = c & 0xFF
             self.quirks = q
             # R_MESSAGE: HDR(8), T (echoed), IDr, IDi, [DHr, DHi], KEMAC

@@ -7,9 +7,9 @@ and the hash by HMAC-SHA-256), because the RP2040 has no good random source
 and a repeated or biased ECDSA nonce gives the private key away. The
 procedure is HMAC_DRBG (§3.3), written out here on hashlib rather than
 through mikey.drbg: the crypto part would cost 5 KB more heap next to the
-4 KB base-point table. k G is the constant-sequence comb
-of mikey.p256; 1/k is Euclid's algorithm on k m for a mask m derived from
-k (see mikey.p256 for what that does and does not hide).
+4 KB base-point table. k G is the constant-sequence comb of mikey.p256;
+1/k is Euclid's algorithm on k m for a mask m derived from k (see
+mikey.p256 for what that does and does not hide).
 
 Verification computes u1 G + u2 Q in one pass (Straus): the signed 5-bit
 windows of u2 over a table of Q, and the base-point comb columns of u1 in

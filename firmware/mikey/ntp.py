@@ -22,6 +22,7 @@ import cryptolib
 import hashlib
 from micropython import const
 
+from mikey.clock import _add, _dus
 from mikey.crypto import _eq, _mix
 from mikey.errors import MikeyError
 
@@ -125,8 +126,6 @@ class Client:
         left; then `t` is the proxy's time at its arrival, within `err` µs:
         T3 + delta/2 with delta = rtt - (T3 - T2) (RFC 5905 §8), the error
         half the round trip plus the proxy's root distance and precision."""
-        from mikey.clock import _dus
-
         self.kiss = None
         if n != len(self.buf) or len(d) < n:
             raise MikeyError(_R_AUTH)  # no MAC, a crypto-NAK, or another MAC type
@@ -159,8 +158,6 @@ class Client:
         p = d[3] if d[3] < 128 else d[3] - 256  # precision, log2 seconds
         prec = _US >> -p if -20 < p < 0 else (1 if p <= -20 else _US)
         _mix(self.t, 0, d, 40, 8, 0)
-        from mikey.clock import _add
-
         _add(self.t, 0, 0, delta // 2)
         self.err = (delta + 1) // 2 + root + prec + 1
         return self.err

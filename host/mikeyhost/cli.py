@@ -469,16 +469,29 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the Initiators reach the device over TLS/RTSPS: MIKEY-NULL allowed")
     pv.add_argument("--tolerant", action=argparse.BooleanOptionalAction, default=None,
                     help="accept the deployed quirks (docs/profile.md)")
+    pv.add_argument("--p256", action=argparse.BooleanOptionalAction, default=None,
+                    help="accept DH-HMAC over P-256, a profile extension (docs/ecc-profile.md)")
+    pv.add_argument("--peer-key", type=_device_peer_key, action="append", metavar="ID=PUBHEX",
+                    help="pin a peer's P-256 public key (SEC1 hex) to its identity, for the ECC modes; repeatable")
+    kg = dsub.add_parser("keygen", help="the device's P-256 key pair, made on the device: prints its public key")
+    port(kg)
+    kg.add_argument("--new", action="store_true", help="replace the device's key pair")
     ex = dsub.add_parser("exchange", help="run an exchange with the device; compare both ends' keys")
     port(ex)
-    ex.add_argument("mode", choices=["psk", "null", "dhhmac"],
+    ex.add_argument("mode", choices=["psk", "null", "dhhmac", "dhhmac-p256", "dhsign-ecdsa", "ecies", "ecmqv"],
                     help="null: MIKEY-NULL, for a device provisioned with --protected; dhhmac: RFC 4650, "
-                         "for a device provisioned with --identity (and --peer-identity to initiate)")
+                         "for a device provisioned with --identity (and --peer-identity to initiate); "
+                         "dhhmac-p256: over P-256, for a device provisioned with --p256 too; "
+                         "dhsign-ecdsa, ecies, ecmqv: the ECC modes, for a device with a key pair (keygen) "
+                         "and this PC's public key pinned (provision --peer-key)")
     ex.add_argument("--psk", type=hex_arg("--psk"), help="the PSK provisioned on the device (psk, dhhmac)")
     ex.add_argument("--group", type=int, choices=[5, 1, 2], default=5,
                     help="dhhmac: the OAKLEY group (default 5)")
-    ex.add_argument("--device-id", metavar="ID", help="dhhmac: the device's identity (its --identity)")
-    ex.add_argument("--host-id", metavar="ID", help="dhhmac: this PC's identity (the device's --peer-identity)")
+    ex.add_argument("--device-id", metavar="ID", help="dhhmac, ECC: the device's identity (its --identity)")
+    ex.add_argument("--host-id", metavar="ID",
+                    help="dhhmac, ECC: this PC's identity (the device's --peer-identity)")
+    ex.add_argument("--key", type=cli_ecc.private_arg, metavar="KEY",
+                    help="ECC: this PC's P-256 private key (hex scalar or PEM file)")
     ex.add_argument("--initiator", choices=["host", "device"], default="host")
     ex.add_argument("--cs", type=cs_arg, action="append", metavar="SSRC[:ROC[:POLICY]]")
     ex.add_argument("--no-verify", action="store_true", help="do not ask for a verification message")
@@ -506,6 +519,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     timeproxy.add_parser(sub)
     return p
+
+
+def _device_peer_key(value: str) -> tuple:
+    """--peer-key ID=PUBHEX for `mikey device provision`: (ID, SEC1 hex)."""
+    from mikeyhost import cli_ecc, ecc
+
+    ident, key = cli_ecc.peer_arg(value)
+    return ident, ecc.point_bytes(key).hex()
 
 
 def cmd_exchange_udp(args) -> int:

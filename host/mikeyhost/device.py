@@ -182,11 +182,11 @@ def device_to_host_dh(link: Link, psk: bytes, cs: list, *, host_id: str | None, 
     from mikeyhost.payloads import ID, decode_message
 
     ensure_time(link)
-    spec = {"mode": "dhhmac", "group": group,
+    spec = {"mode": "dhhmac-p256" if group == 10 else "dhhmac", "group": group,
             "cs": [{"ssrc": c.ssrc, "roc": c.roc, "policy": c.policy_no} for c in cs]}
     i_msg = link.exchange(spec, timeout=DH_TIMEOUT)
     me = identity(host_id) if host_id else decode_message(i_msg).message.find_all(ID)[-1]
-    res = DhResponder(psk, me, peer_idi=identity(device_id)).respond(i_msg, ntp_now())
+    res = DhResponder(psk, me, peer_idi=identity(device_id), p256=group == 10).respond(i_msg, ntp_now())
     if res.error is not None:
         raise res.error
     csb_id = int.from_bytes(i_msg[4:8], "big")
@@ -196,6 +196,80 @@ def device_to_host_dh(link: Link, psk: bytes, cs: list, *, host_id: str | None, 
     device = link.keys(csb_id)
     return [c.to_json() for c in res.contexts], device, {"csb_id": f"{csb_id:08x}", "i_message": i_msg.hex(),
                                                           "r_message": res.message.hex()}
+
+
+ECC_MODES = ("dhsign-ecdsa", "ecies", "ecmqv")
+ECC_TIMEOUT = 60  # seconds: a board's P-256 multiplications when nothing was prepared
+
+
+def _ecc_peer(link: Link, device_id: str, device_pub: bytes | None):
+    """Trust pinning the device's public key (KEYGEN's, made on the device
+    on first use, unless given) to its identity."""
+    from mikeyhost import ecc
+
+    pub = device_pub if device_pub is not None else bytes.fromhex(link.keygen()["public"])
+    return ecc.Trust({device_id: pub})
+
+
+def host_to_device_ecc(link: Link, mode: str, key, cs: list, *, host_id: str, device_id: str,
+                       device_pub: bytes | None = None, v: bool = True) -> tuple[list, list, dict]:
+    """DH-SIGN, MIKEY-ECIES or MIKEY-ECMQV (docs/ecc-profile.md), the PC as
+    Initiator with its P-256 private key `key`: the device must have the
+    PC's public key pinned to `host_id` (`mikey device provision --peer-key`);
+    `device_id` is the device's identity (IDr)."""
+    from mikeyhost.dhsign import DhSignInitiator, DhSignOffer
+    from mikeyhost.ecies import EciesInitiator, EciesOffer
+    from mikeyhost.ecmqv import EcmqvInitiator, EcmqvOffer
+
+    ensure_time(link)
+    trust = _ecc_peer(link, device_id, device_pub)
+    common = dict(csb_id=int.from_bytes(os.urandom(4), "big"), t=ntp_now(), rand=os.urandom(16),
+                  idi=identity(host_id), idr=identity(device_id), cs=cs)
+    if mode == "dhsign-ecdsa":
+        init = DhSignInitiator(key, DhSignOffer(**common), trust=trust)
+    elif mode == "ecmqv":
+        init = EcmqvInitiator(key, EcmqvOffer(**common), trust=trust)
+    else:
+        init = EciesInitiator(key, EciesOffer(keys=[key_data(os.urandom(16))], v=v, **common), trust=trust)
+    reply = link.mikey(init.message, timeout=ECC_TIMEOUT)
+    if reply.status != 0:
+        raise MikeyError(f"the device refused the I_MESSAGE with Error no {reply.error_no}")
+    host = init.finish(reply.message) if reply.message else init.contexts()
+    device = link.keys(common["csb_id"])
+    return [c.to_json() for c in host], device, {"csb_id": f"{common['csb_id']:08x}",
+                                                 "i_message": init.message.hex(),
+                                                 "r_message": reply.message.hex() if reply.message else None}
+
+
+def device_to_host_ecc(link: Link, mode: str, key, cs: list, *, host_id: str | None, device_id: str | None,
+                       device_pub: bytes | None = None, v: bool = True) -> tuple[list, list, dict]:
+    """An ECC mode with the device as Initiator: it names its peer_identity
+    as IDr (`host_id`, default: whatever IDr it sends) and signs as
+    `device_id` (default: its IDi); the PC answers with its key `key`."""
+    from mikeyhost.dhsign import DhSignResponder
+    from mikeyhost.ecies import EciesResponder
+    from mikeyhost.ecmqv import EcmqvResponder
+    from mikeyhost.payloads import ID, decode_message
+
+    ensure_time(link)
+    spec = {"mode": mode, "v": v, "cs": [{"ssrc": c.ssrc, "roc": c.roc, "policy": c.policy_no} for c in cs]}
+    i_msg = link.exchange(spec, timeout=ECC_TIMEOUT)
+    ids = decode_message(i_msg).message.find_all(ID)
+    me = identity(host_id) if host_id else ids[-1]
+    them = identity(device_id) if device_id else ids[0]
+    trust = _ecc_peer(link, them.data.decode(), device_pub)
+    responder = {"dhsign-ecdsa": DhSignResponder, "ecmqv": EcmqvResponder, "ecies": EciesResponder}[mode]
+    res = responder(key, trust, idr=me, peer_idi=them).respond(i_msg, ntp_now())
+    if res.error is not None:
+        raise res.error
+    csb_id = int.from_bytes(i_msg[4:8], "big")
+    if res.message is not None:
+        reply = link.mikey(res.message, timeout=ECC_TIMEOUT)
+        if reply.status != 2:
+            raise MikeyError(f"the device refused the R_MESSAGE with Error no {reply.error_no}")
+    device = link.keys(csb_id)
+    return [c.to_json() for c in res.contexts], device, {"csb_id": f"{csb_id:08x}", "i_message": i_msg.hex(),
+                                                          "r_message": res.message.hex() if res.message else None}
 
 
 def run(args) -> int:
@@ -216,9 +290,11 @@ def run(args) -> int:
                 v = getattr(args, name, None)
                 if v is not None:
                     settings[name] = v.hex() if isinstance(v, bytes) else v
-            for name in ("report_keys", "protected", "tolerant"):
+            for name in ("report_keys", "protected", "tolerant", "p256"):
                 if getattr(args, name, None) is not None:
                     settings[name] = getattr(args, name)
+            if getattr(args, "peer_key", None):  # identity -> SEC1 public key (hex), pinned on the device
+                settings["peer_keys"] = dict(args.peer_key)
             if not settings:
                 print("mikey device provision: nothing to provision", file=sys.stderr)
                 return 2
@@ -227,17 +303,29 @@ def run(args) -> int:
             cs = args.cs or [CryptoSession(int.from_bytes(os.urandom(4), "big"))]
             progress = Progress("exchange")
             link.on_wait = progress
-            if args.mode != "null" and args.psk is None:
+            if args.mode in ECC_MODES:
+                if args.key is None:
+                    print(f"mikey device exchange: {args.mode} needs --key (this PC's P-256 private key)",
+                          file=sys.stderr)
+                    return 2
+                if args.initiator == "host" and not (args.device_id and args.host_id):
+                    print(f"mikey device exchange: {args.mode} needs --device-id and --host-id (IDr, IDi)",
+                          file=sys.stderr)
+                    return 2
+                run_ecc = host_to_device_ecc if args.initiator == "host" else device_to_host_ecc
+                host, device, info = run_ecc(link, args.mode, args.key, cs, host_id=args.host_id,
+                                             device_id=args.device_id, v=not args.no_verify)
+            elif args.mode != "null" and args.psk is None:
                 print(f"mikey device exchange: {args.mode} mode needs --psk", file=sys.stderr)
                 return 2
-            if args.mode == "dhhmac":
+            elif args.mode in ("dhhmac", "dhhmac-p256"):
                 if args.initiator == "host" and not args.device_id:
                     print("mikey device exchange: dhhmac needs --device-id (the device's identity, IDr)",
                           file=sys.stderr)
                     return 2
                 run_dh = host_to_device_dh if args.initiator == "host" else device_to_host_dh
                 host, device, info = run_dh(link, args.psk, cs, host_id=args.host_id, device_id=args.device_id,
-                                            group={5: 0, 1: 1, 2: 2}[args.group])
+                                            group=10 if args.mode == "dhhmac-p256" else {5: 0, 1: 1, 2: 2}[args.group])
             else:
                 run_exchange = host_to_device if args.initiator == "host" else device_to_host
                 host, device, info = run_exchange(link, args.psk, cs, v=not args.no_verify, mode=args.mode)
@@ -259,6 +347,8 @@ def run(args) -> int:
                     print(contexts_text(ctxs, args.show_keys))
                 print("keys match" if match else "KEYS DIFFER")
             return 0 if match else 1
+        elif sub == "keygen":
+            print(json.dumps(link.keygen(new=args.new)))
         elif sub == "keys":
             print(json.dumps(link.keys(int.from_bytes(args.csb_id, "big")), indent=1))
         elif sub == "time":

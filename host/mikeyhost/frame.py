@@ -30,6 +30,7 @@ class FrameType(IntEnum):
     BENCH = 0x07
     LOG = 0x08
     REPL = 0x09
+    KEYGEN = 0x0A
     ERROR = 0x7F
 
 

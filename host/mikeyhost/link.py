@@ -170,6 +170,11 @@ class Link:
     def bench(self, name: str, timeout: float = 120) -> dict:
         return json.loads(self.request(FrameType.BENCH, json.dumps({"name": name}).encode(), timeout=timeout))
 
+    def keygen(self, new: bool = False) -> dict:
+        """The device's P-256 public key, made on the device on first use
+        (or anew with `new`): {"public": SEC1 hex, "new": made now}."""
+        return json.loads(self.request(FrameType.KEYGEN, json.dumps({"new": new}).encode(), timeout=60))
+
     def repl(self) -> None:
         self.request(FrameType.REPL)
 

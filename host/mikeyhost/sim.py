@@ -27,6 +27,7 @@ except ImportError:  # an installed package without its checkout
 
 RAW_RESET, FRIENDLY_RESET = 3, 4
 DEFAULT_FLASH = ROOT / "build" / "sim-flash"
+SIM_HEAP_EXTRA = 16384  # bytes over the esp32 profile's heap: boards/unix/README.md "Heap"
 
 
 def _need_checkout():
@@ -58,7 +59,9 @@ class SimBoard:
     def __init__(self, flash: Path, heap: int | None = None, log=None):
         self.flash = Path(flash)
         _need_checkout()
-        self.heap = heap or toolchain.profiles()["esp32"].heap  # the smallest real board
+        # the smallest real board's, plus what x86-64's doubled words and heap
+        # blocks cost the agent with every mode (boards/unix/README.md "Heap")
+        self.heap = heap or toolchain.profiles()["esp32"].heap + SIM_HEAP_EXTRA
         self.log = log
         self.proc = None
         self.boots = 0

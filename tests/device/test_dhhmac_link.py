@@ -33,7 +33,7 @@ def _ready(link, seconds=30):
         got = link.hello().get("dh_ready")
         if got == [True, True] or time.monotonic() > deadline:
             return got
-        time.sleep(0.2)
+        time.sleep(0.5)  # a request is no idle time: ask seldom
 
 
 def _logs(link):
@@ -113,3 +113,22 @@ def test_refusals_come_back_as_error_messages(dh_link):
     assert (reply.status, reply.error_no) == (1, 6)
     host, device, _ = host_to_device_dh(dh_link, PSK, [CryptoSession(2)], host_id=HOST, device_id=DEVICE)
     assert host == device
+
+
+@pytest.mark.parametrize("direction", ["host", "device"])
+def test_p256_both_ways_once_the_device_takes_the_extension(dh_link, direction):
+    # DH-HMAC over P-256 (DH-Group 10) is a profile extension: refused (Invalid DH) until provisioned
+    if direction == "host":
+        with pytest.raises(Exception) as e:
+            host_to_device_dh(dh_link, PSK, [CryptoSession(0x256)], host_id=HOST, device_id=DEVICE, group=10)
+        assert "Error no 6" in str(e.value)
+    dh_link.provision({"p256": True})
+    try:
+        assert "dhhmac-p256" in dh_link.hello()["modes"]
+        run = host_to_device_dh if direction == "host" else device_to_host_dh
+        host, device, info = run(dh_link, PSK, [CryptoSession(0x2560)], host_id=HOST, device_id=DEVICE, group=10)
+        assert host == device and device[0]["ssrc"] == "00002560"
+        dhs = [p for p in decode_message(bytes.fromhex(info["r_message"])).message.payloads if isinstance(p, DH)]
+        assert [(p.group, len(p.value)) for p in dhs] == [(10, 65), (10, 65)]
+    finally:
+        dh_link.provision({"p256": False})

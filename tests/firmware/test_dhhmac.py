@@ -260,3 +260,33 @@ def _remac_out(m):
     key = bytearray(64)
     _keys(PSK, out, RAND, 0, 1, 0, key)
     out[m - 20 : m] = hmac(key, 32, 20, False, out, m - 20, ())
+
+
+def test_p256_is_an_extension_a_responder_takes_only_when_set():
+    # DH-Group 10 (docs/ecc-profile.md): TGK = the X coordinate, 32 bytes
+    i = Initiator(PSK, PBX, idi=CAM, group=10)
+    r = Responder(PSK, PBX, expect_idi=CAM, p256=True)
+    n, m = exchange(i, r)
+    eq((buf[n - 25 - 68], buf[n - 25 - 67], buf[n - 25 - 66]), (1, 10, 4))  # DHi: Next KEMAC, group 10, 0x04 X Y
+    from mikey.p256 import ecdh, public
+
+    xr = int.from_bytes(XR, "big")
+    eq(bytes(r._k[111:143]), ecdh(xr, public(int.from_bytes(XI, "big"))))
+    i.prepare(XI)
+    n = i.build(buf, b"\x00\x00\x00\x02", RAND, T0, CS1)
+    eq(refused(Responder(PSK, PBX, expect_idi=CAM), n), (11, 6))
+
+
+def test_p256_points_off_the_curve_are_refused_before_any_multiplication():
+    from mikey.p256 import public
+
+    good = public(5)
+    bad = bytearray(good)
+    bad[64] ^= 1  # y changed: not on the curve (an invalid-curve point)
+    for v in (bytes(bad), b"\x04" + bytes(64), b"\x04" + b"\xff" * 64):
+        i = Initiator(PSK, PBX, idi=CAM, group=10)
+        i.pre = (10, 5, v)
+        n = i.build(buf, CSB, RAND, T0, CS1)
+        r = Responder(PSK, PBX, expect_idi=CAM, p256=True)
+        r.prepare(XR, 10)
+        eq(refused(r, n), (11, 6))

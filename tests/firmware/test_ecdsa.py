@@ -2,9 +2,7 @@
 # r || s with RFC 6979 §3.2 nonces, verification (FIPS 186-4 §6.4, SEC 1
 # §4.1.4). Known answers: RFC 6979 A.2.5, P-256 with SHA-256, messages
 # "sample" and "test". tests/host/test_fw_p256_diff.py checks both ways
-# against the `cryptography` package. Verification holds the base-point
-# table and a table of the key at once: more than the 32 KB tight profile
-# has room for next to this module.
+# against the `cryptography` package.
 
 import hashlib
 
@@ -13,8 +11,6 @@ from micropython import const
 from fwtest import eq, fails, unhex
 from mikey.ecdsa import sign, verify
 from mikey.p256 import encode_point, public
-
-FW_PROFILES = ("esp32", "rp2040", "tight")
 
 _R_BAD_LENGTH = const(1)  # reasons: copies of mikey.errors
 _R_DH_GROUP = const(11)

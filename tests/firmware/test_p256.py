@@ -3,10 +3,8 @@
 # encoding and validation (§2.3.3, §2.3.4, §3.2.2.1), key pairs (FIPS 186-4
 # §B.4.1) and ECDH (SEC 1 §3.3.1). Known answers: G and 2G (SEC 2 §2.4.2),
 # the RFC 6979 A.2.5 key pair. tests/host/test_fw_p256_diff.py compares
-# with the `cryptography` package. A test here may hold the base-point
-# table (8 KB) and a variable-base table at once, more than the 32 KB tight
-# profile has room for next to the test module: tests/firmware/
-# test_p256_tight.py runs each operation alone there.
+# with the `cryptography` package; tests/firmware/test_p256_tight.py runs
+# each operation alone.
 
 import hashlib
 
@@ -15,8 +13,6 @@ from micropython import const
 from fwtest import eq, fails, unhex
 from mikey import p256
 from mikey.p256 import decode_point, ecdh, encode_point, keypair, public
-
-FW_PROFILES = ("esp32", "rp2040", "tight")
 
 _R_BAD_LENGTH = const(1)  # reasons: copies of mikey.errors
 _R_DH_GROUP = const(11)
@@ -135,26 +131,6 @@ def test_key_pairs_from_random_bytes():
     eq(d, ((1 << 320) - 1) % (N - 1) + 1)
     eq(pub, public(d))
     fails(_R_BAD_LENGTH, 13, keypair, bytes(39))
-
-
-def test_key_pairs_from_the_drbg():
-    # the randomness a device passes: mikey.drbg's HMAC_DRBG output. The
-    # base-point table first, as a device loads it at boot (mikey._p256t:
-    # 1 KB blocks, before the DRBG's import splits the 32 KB heap)
-    import mikey._p256t  # noqa: F401
-    from mikey.drbg import Drbg
-
-    g = Drbg(b"p256 test", bytes(range(48)))
-    r = bytearray(40)
-    seen = []
-    for _ in range(2):
-        g.generate_into(r, 0, 40)
-        d, pub = keypair(r)
-        eq(0 < d < N, True)
-        eq(pub, public(d))
-        eq(decode_point(pub), decode_point(pub))
-        seen.append(d)
-    eq(seen[0] != seen[1], True)
 
 
 def test_private_keys_out_of_range_are_rejected():

@@ -1,6 +1,6 @@
 # Each P-256 operation alone in the 32 KB tight profile (and on the boards),
 # as a device that does one at a time runs it: ECDH without the base-point
-# table, a key pair, point decoding.
+# table, a key pair (also from the DRBG), point decoding.
 
 from fwtest import eq, unhex
 
@@ -34,3 +34,24 @@ def test_decode_alone():
 
     x, y = decode_point(U)
     eq(decode_point(b"\x03" + U[1:33]), (x, y))
+
+
+def test_key_pairs_from_the_drbg():
+    # the randomness a device passes: mikey.drbg's HMAC_DRBG output. The
+    # base-point table first, as a device loads it at boot (mikey._p256t:
+    # 1 KB blocks, before the DRBG's import splits the 32 KB heap)
+    import mikey._p256t  # noqa: F401
+    from mikey.drbg import Drbg
+    from mikey.p256 import decode_point, keypair, public
+
+    g = Drbg(b"p256 test", bytes(range(48)))
+    r = bytearray(40)
+    seen = []
+    for _ in range(2):
+        g.generate_into(r, 0, 40)
+        d, pub = keypair(r)
+        eq(0 < d < 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551, True)
+        eq(pub, public(d))
+        eq(decode_point(pub), decode_point(pub))
+        seen.append(d)
+    eq(seen[0] != seen[1], True)

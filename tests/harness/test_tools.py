@@ -39,14 +39,17 @@ def test_demo_keys_srtp_between_pc_and_device_over_the_serial_link():
     out = r.stdout
     assert "MicroPython 1." in out and "simulated unix board on /dev/pts/" in out
     assert "provisioned over the link: identity, psk" in out
-    assert out.count("contexts identical") == 2
-    assert out.count("-> unprotected, identical") == 2
+    assert out.count("contexts identical") == 4
+    assert out.count("-> unprotected, identical") == 4
     assert "the PC verified its V" in out and "the device verified the PC's V" in out
+    # DH-HMAC both ways, each side with the g^x its agent prepared while the line was idle
+    assert "DH-HMAC Initiator: g^x prepared in idle time" in out
+    assert "DH-HMAC Responder: g^x prepared in idle time" in out
     assert out.count("key and salt as the source asserts") == 3
     assert out.rstrip().endswith("0 problems.")
     assert not re.search(r"[0-9a-f]{28}", out)  # keys masked
     shown = tool("demo.py", "--show-keys").stdout
-    assert len(re.findall(r"master key [0-9a-f]{32}  salt [0-9a-f]{28}", shown)) == 4
+    assert len(re.findall(r"master key [0-9a-f]{32}  salt [0-9a-f]{28}", shown)) == 8
 
 
 def test_size_reports_modules_parts_and_total():

@@ -64,7 +64,7 @@ for line in sys.stdin:
     op = c["op"]
     if op == "responder":
         res = Responder(u(c["psk"]), o(c, "idr"), expect_idi=o(c, "expect_idi"),
-                        tolerant=c.get("tolerant", False), sdp_ids=o(c, "sdp_ids"))
+                        tolerant=c.get("tolerant", False), sdp_ids=o(c, "sdp_ids"), p256=c.get("p256", False))
         print("{}")
     elif op == "respond":
         if c.get("x"):
@@ -135,6 +135,31 @@ def test_device_makes_the_known_answers(upy, v):
     assert finished == {"error": None, "contexts": v["keys"]}
 
 
+P256 = [v for v in json.loads((ROOT / "tests" / "vectors" / "ecc.json").read_text())["vectors"]
+        if v["mode"] == "dhhmac-p256"]
+
+
+@pytest.mark.parametrize("v", P256, ids=lambda v: v["mode"])
+def test_device_makes_the_p256_known_answers(upy, v):
+    # DH-HMAC over P-256 (DH-Group 10): the profile extension of docs/ecc-profile.md
+    i = v["inputs"]
+    dev = Device(upy)
+    dev.add(op="initiator", psk=i["psk"], idr=i["idr"].encode().hex(), idi=i["idi"].encode().hex(), group=10)
+    dev.add(op="build", x=i["xi"], group=10, csb_id=i["csb_id"], rand=i["rand"], t=i["t"],
+            cs=[[int(i["ssrc"], 16), 0, 0]])
+    dev.add(op="responder", psk=i["psk"], idr=i["idr"].encode().hex(), p256=True)
+    dev.add(op="respond", x=i["xr"], group=10, msg=v["i_message"], now=i["t"])
+    dev.add(op="responder", psk=i["psk"], idr=i["idr"].encode().hex())  # not set for the extension
+    dev.add(op="respond", x=i["xr"], group=10, msg=v["i_message"], now=i["t"])
+    dev.add(op="finish", msg=v["r_message"])
+    _, built, _, answer, _, refused, finished = dev.run()
+    assert built["msg"] == v["i_message"]
+    assert answer["error"] is None and answer["reply"] == v["r_message"]
+    assert answer["contexts"] == v["keys"]
+    assert refused["error"] == [11, 6]  # Invalid DH
+    assert finished == {"error": None, "contexts": v["keys"]}
+
+
 def _offer(group, **kw):
     base = dict(csb_id=0x0D0E0F10, t=0xE93A5C1000000000, idr=identity("sip:pbx@example.org"),
                 idi=identity("cam@example.org"), rand=bytes(range(16)), group=group,
@@ -161,6 +186,7 @@ CASES = [  # (group, offer fields): the twin's Initiator against the device's Re
     (1, {"idi": None}),
     (2, {"mac_alg": 2, "prf_func": 1}),
     (0, {"sdp_ids": "mikey;keyp1"}),
+    (10, {}),  # P-256, the profile extension
 ]
 
 
@@ -169,13 +195,13 @@ def test_twin_initiator_device_responder(upy, group, kw):
     offer = _offer(group, x=XI, **kw)
     twin_i = DhInitiator(PSK, offer)
     twin_r = DhResponder(PSK, identity("sip:pbx@example.org"), x=XR,
-                         peer_idi=identity("cam@example.org"), sdp_ids=kw.get("sdp_ids"))
+                         peer_idi=identity("cam@example.org"), sdp_ids=kw.get("sdp_ids"), p256=group == 10)
     expect = twin_r.respond(twin_i.message, offer.t)
     assert expect.error is None
     dev = Device(upy)
     dev.add(op="responder", psk=PSK.hex(), idr=b"sip:pbx@example.org".hex(),
             expect_idi=b"cam@example.org".hex(),
-            sdp_ids=kw["sdp_ids"].encode().hex() if kw.get("sdp_ids") else None)
+            sdp_ids=kw["sdp_ids"].encode().hex() if kw.get("sdp_ids") else None, p256=group == 10)
     dev.add(op="respond", x=_x(XR), group=group, msg=twin_i.message.hex(), now=f"{offer.t:016x}")
     answer = dev.run()[1]
     assert answer["error"] is None
@@ -200,7 +226,7 @@ def test_device_initiator_twin_responder(upy, group, kw):
     built = dev.run()[1]["msg"]
     assert built == twin_i.message.hex()
     twin_r = DhResponder(PSK, offer.idr, x=XR, peer_idi=identity("cam@example.org"),
-                         sdp_ids=kw.get("sdp_ids"))
+                         sdp_ids=kw.get("sdp_ids"), p256=group == 10)
     answer = twin_r.respond(bytes.fromhex(built), offer.t)
     assert answer.error is None
     dev.add(op="finish", msg=answer.message.hex())
