@@ -1,5 +1,6 @@
 """Benchmarks of the dhhmac part: DH-HMAC (RFC 4650) over OAKLEY 5 on the
-device, one crypto session, the profile's default policy, HMAC-SHA-1-160.
+device (and over P-256, the profile extension: the `dhhmac-p256` rows),
+one crypto session, the profile's default policy, HMAC-SHA-1-160.
 "One side" is what one device does in an exchange: the Initiator builds
 the I_MESSAGE and finishes the R_MESSAGE; the Responder answers. With "g^x
 prepared" its own public value was computed in idle time (prepare()), so
@@ -11,9 +12,10 @@ as bench_psk: the op's state is bound as default arguments."""
 X = b"\x5c" * 32
 
 
-def setup(w):
+def setup(w, g=0):
     # w: 0 both sides, 1 Initiator prepared, 2 Initiator computed,
-    # 3 Responder prepared, 4 Responder computed, 5 prepare() alone
+    # 3 Responder prepared, 4 Responder computed, 5 prepare() alone;
+    # g: the DH-Group (0 OAKLEY 5, 10 P-256)
     import gc
 
     gc.collect()
@@ -21,22 +23,22 @@ def setup(w):
 
     gc.collect()
     k = b"\x5a" * 16
-    i = Initiator(k, b"pbx", cs=1, buf=320)
-    r = Responder(k, b"pbx", expect_idi=b"cam", cs=1, cache=8, csbs=1)
+    i = Initiator(k, b"pbx", cs=1, buf=320, group=g)
+    r = Responder(k, b"pbx", expect_idi=b"cam", cs=1, cache=8, csbs=1, p256=g == 10)
     b = bytearray(320)
     o = bytearray(500)
     t = bytearray(b"\xe9\x3a\x5c\x10\x00\x00\x00\x00")  # NTP-UTC
     a = (b"\x12\x34\x56\x78", b"\xa5" * 16, t, ((0x12345678, 0, 0),))
     p = q = n = m = None
     if w:
-        i.prepare(X)
+        i.prepare(X, g)
         p = i.pre
         n = i.build(b, a[0], a[1], t, a[3])
-        r.prepare(X)
+        r.prepare(X, g)
         q = r.pre
         m = r.respond(b, n, t, o)
 
-    def op(w=w, i=i, r=r, b=b, o=o, t=t, a=a, p=p, q=q, n=n, m=m):
+    def op(w=w, g=g, i=i, r=r, b=b, o=o, t=t, a=a, p=p, q=q, n=n, m=m):
         if w == 0:
             t[7] = (t[7] + 1) & 0xFF
             if not t[7]:
@@ -46,7 +48,7 @@ def setup(w):
             if w == 1:
                 i.pre = p
             else:
-                i.prepare(X)
+                i.prepare(X, g)
             i.build(b, a[0], a[1], t, a[3])
             return i.finish(o, m)
         if w < 5:
@@ -54,9 +56,9 @@ def setup(w):
             if w == 3:
                 r.pre = q
             else:
-                r.prepare(X)
+                r.prepare(X, g)
             return r.respond(b, n, t, o)
-        return i.prepare(X)
+        return i.prepare(X, g)
 
     return op
 
@@ -68,4 +70,7 @@ BENCHES = (
     ("dhhmac: Responder one side, g^x prepared", lambda: setup(3)),
     ("dhhmac: Responder one side, g^x computed", lambda: setup(4)),
     ("dhhmac: prepare g^x in idle time (OAKLEY 5)", lambda: setup(5)),
+    ("dhhmac-p256: Initiator one side (build, finish), key pair prepared", lambda: setup(1, 10)),
+    ("dhhmac-p256: Responder one side, key pair prepared", lambda: setup(3, 10)),
+    ("dhhmac-p256: Responder one side, key pair computed", lambda: setup(4, 10)),
 )
