@@ -142,7 +142,7 @@ def datagram(a, _):
     try:
         n = a.mikey(data)
     except MikeyError:
-        return  # no clock yet: the Initiator will time out and retry
+        return  # nothing to answer with (mikey() answers what it can, Invalid TS too)
     if n > 6:
         a.udp.sendto(memoryview(a.tx)[frame.HEADER + 6 : frame.HEADER + n], peer)
 

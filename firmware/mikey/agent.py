@@ -39,7 +39,6 @@ _E_NOT_PROVISIONED = const(6)
 _E_INTERNAL = const(8)
 
 _R_UNEXPECTED_PAYLOAD = const(3)  # reasons: copies of mikey.errors
-_R_TIMESTAMP = const(17)
 
 _IDLE_MS = const(200)  # a partial frame after this much silence is dropped
 _CSBS = const(4)  # exchanges whose SRTP contexts KEYS can report
@@ -270,6 +269,24 @@ class Agent:
         self.csbs = [c for c in self.csbs if c[0] != csb][-(_CSBS - 1):]
         self.csbs.append((csb, bytes(ctx[: n * SLOT]), n))
 
+    def unsynced(self, p, n, csb, body):
+        """The answer to an I_MESSAGE before the clock is set: the Error
+        message "Invalid TS" (RFC 3830 §6.12, Error no 1), echoing the
+        Initiator's T, so that the peer learns why."""
+        import mikey._reject as j
+        from mikey import base
+
+        base.tables()
+        m = j.write(p, n, self.now, body, base._TBL, 1)
+        _drop("mikey._reject")
+        self.log("Responder: no clock yet, refused with Invalid TS")
+        tx = self.tx
+        o = frame.HEADER
+        tx[o] = 1
+        tx[o + 1] = 1
+        tx[o + 2 : o + 6] = csb
+        return 6 + m
+
     def mikey(self, p):
         """A MIKEY message in; the 0x83 payload (status, Error no, CSB ID,
         message) written into tx; returns its length."""
@@ -281,8 +298,8 @@ class Agent:
         e = n >= 2 and (p[1] == 2 or p[1] == 4) and self.ecc is not None  # ECC: an engine for this one
         if n >= 2 and (p[1] == 0 and self.engine or p[1] == 7 and self.dh) or e:  # an I_MESSAGE for us
             c = self.clock
-            if not c.now_into(self.now):
-                raise MikeyError(_R_TIMESTAMP)  # no time yet: T cannot be judged (Invalid TS)
+            if not c.now_into(self.now):  # no time yet: T cannot be judged
+                return self.unsynced(p, n, csb, body)
             if e or p[1] == 7 and self.settings.get("p256"):
                 gc.collect()  # P-256 work ahead
             r = self.x("responder", p, "mikey._agentecc") if e else self.engine[0] if p[1] == 0 else self.dh[0]

@@ -95,3 +95,41 @@ def test_a_step_needs_the_operators_consent(link):
     assert abs(offset_s(link) - 86400) < 0.5
     link.time(ntp_now, step=True)  # and back
     assert abs(offset_s(link)) < 0.5
+
+
+def test_before_any_time_an_i_message_gets_the_error_message_invalid_ts(tmp_path):
+    # A freshly started agent (its own simulated board: a board attached with
+    # --device may have been set already) cannot judge T: the Initiator gets
+    # the Error message "Invalid TS" (RFC 3830 §6.12), its T echoed; once the
+    # clock is set, the same kind of message is accepted.
+    from mikeyhost import sim
+    from mikeyhost.link import Link, SerialStream
+    from mikeyhost.payloads import ERR, T, decode_message
+    from mikeyhost.psk import CryptoSession, Initiator, Offer, key_data
+
+    from conftest import PSK, _await_hello
+
+    sim.install(tmp_path)
+    b = sim.SimBoard(tmp_path)
+    stream = SerialStream(b.start())
+    try:
+        lk = Link(stream, timeout=5)
+        _await_hello(lk)
+        lk.provision({"psk": PSK.hex(), "time_key": TIME_KEY.hex()})
+        assert lk.hello()["clock"] is False
+
+        def offer(csb):
+            return Initiator(PSK, Offer(csb_id=csb, t=ntp_now(), rand=bytes(16), keys=[key_data(bytes(16))],
+                                        cs=[CryptoSession(7)]))
+
+        i = offer(0x11)
+        reply = lk.mikey(i.message)
+        assert (reply.status, reply.error_no, reply.csb_id) == (1, 1, 0x11)
+        err = decode_message(reply.message).message
+        assert err.header.data_type == 6 and [e.error_no for e in err.find_all(ERR)] == [1]
+        assert err.find(T).value == decode_message(i.message).message.find(T).value
+        lk.time(ntp_now)
+        assert lk.mikey(offer(0x12).message).status == 0
+    finally:
+        stream.close()
+        b.stop()

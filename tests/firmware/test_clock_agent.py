@@ -52,7 +52,9 @@ def test_refused_with_invalid_ts_until_synced():
     k = Ticks()
     a = agent(k)
     m = i_message(S1)
-    fails(_R_TIMESTAMP, 1, a.mikey, m)  # the agent answers ERROR mikey, detail 1
+    eq(status(a, m), (1, 1))  # refused: Invalid TS, with the Error message for the peer
+    e = a.tx[frame.HEADER + 6 :]
+    eq((e[1], bytes(e[4:8])), (6, bytes(m[4:8])))  # data type 6, the CSB ID answered
     k.step(1000000)  # up for a second, then synced
     a.clock.sync(S1, 0, 1000, k())
     eq(status(a, m), (0, 0))
