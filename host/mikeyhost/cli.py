@@ -21,7 +21,7 @@ from mikeyhost import __version__, sdp
 from mikeyhost.errors import MikeyError, PeerError
 from mikeyhost.payloads import EncrAlg, MacAlg, SrtpPolicy, decode_message
 from mikeyhost.render import render_tree, to_json
-from mikeyhost.replay import NTP_ONE_SECOND, ReplayCache
+from mikeyhost.replay import ReplayCache
 
 UNIX_TO_NTP = 2208988800  # seconds from 1900-01-01 to 1970-01-01
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from mikeyhost import ecc
 from mikeyhost.dhhmac import _contexts, _srtp_map
 from mikeyhost.errors import (
-    AuthFailure, BadIdentity, InvalidTimestamp, MikeyError, PeerError, UnsupportedDataType, UnsupportedDHGroup, UnsupportedPRF,
+    AuthFailure, BadIdentity, InvalidTimestamp, MikeyError, PeerError, UnsupportedDataType, UnsupportedDHGroup,
 )
 from mikeyhost.payloads import (
     CERT, DH, ERR, ID, RAND, SP, CertType, DataType, DhGroup, Header, KvNull, PrfFunc, SrtpPolicy, T,
@@ -152,27 +152,11 @@ class DhSignResponder:
             return Result(error_message(int(e.code), data, now), error=e)
 
     def _respond(self, data: bytes, now: int) -> Result:
-        decoded = decode_message(data)
+        decoded, _, idi, idr, named, peer = ecc.accept_signed(
+            data, now, DataType.DH_INIT, I_GRAMMAR, "DH-SIGN I_MESSAGE", self.replay,
+            ecc.own_identity(self.idr, self.cert), self.peer_idi, self.trust)
         msg, h = decoded.message, decoded.message.header
-        if h.data_type != DataType.DH_INIT:
-            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a DH-SIGN I_MESSAGE")
-        if h.prf_func not in (PrfFunc.MIKEY_1, PrfFunc.PRF_HMAC_SHA_256):
-            raise UnsupportedPRF(f"PRF func {int(h.prf_func)}")
-        ecc.check_grammar(msg, I_GRAMMAR, "DH-SIGN I_MESSAGE")
         t = msg.find(T)
-        t_when = now if t.ts_type == TsType.COUNTER else t.t64()
-        self.replay.check(t_when, data, now)
-        own = ecc.own_identity(self.idr, self.cert)
-        idi, idr, certs = ecc.initiator_ids(msg, own)
-        if idr is not None and own is not None and not ecc.same_id(idr, own):
-            raise BadIdentity("IDr names another Responder")
-        if idi is not None and self.peer_idi is not None and not ecc.same_id(idi, self.peer_idi):
-            raise BadIdentity("IDi is not the expected Initiator")
-        named, peer = self.trust.resolve(idi if idi is not None or certs else self.peer_idi, certs)
-        if self.peer_idi is not None and not ecc.same_id(named, self.peer_idi):
-            raise BadIdentity("the certificate names another Initiator")
-        ecc.check_signature(decoded, peer)
-        self.replay.add(t_when, data, now)  # only authenticated messages (§5.3)
         dhi = msg.find(DH)
         if dhi.group != DhGroup.P_256:
             raise UnsupportedDHGroup(f"DH-Group {int(dhi.group)}: this DH-SIGN is P-256 (10) only")

@@ -32,11 +32,11 @@ from cryptography.x509.oid import NameOID
 
 from .errors import (
     AuthFailure, BadIdentity, BadLength, BadSignature, InvalidPoint, UnexpectedPayload, UnknownPeer,
-    UnsupportedCert,
+    UnsupportedCert, UnsupportedDataType, UnsupportedPRF,
 )
 from .payloads import (
     CERT, CHASH, DH, ECCPT, ID, KEMAC, PKE, RAND, SIGN, SP, CertType, IdType,
-    Message, PayloadType, SType, T, V, encode_message,
+    Message, PayloadType, PrfFunc, SType, T, TsType, V, decode_message, encode_message,
 )
 
 # SEC 2 §2.4.2 (secp256r1 = NIST P-256)
@@ -457,6 +457,38 @@ def responder_ids(msg: Message) -> tuple:
     ids, certs = msg.find_all(ID), msg.find_all(CERT)
     check_id_types(ids)
     return (ids[0] if len(ids) == 2 else None), ids[-1], certs
+
+
+def accept_signed(data: bytes, now: int, data_type: int, grammar: str, what: str, replay, own: ID | None,
+                  peer_idi: ID | None, trust: "Trust") -> tuple:
+    """A Responder's first steps for a signed I_MESSAGE (DH-SIGN, MIKEY-ECIES,
+    MIKEY-ECMQV), in the order docs/ecc-profile.md gives: data type (11),
+    PRF func (2), grammar (13), T within the window and not a replay (1),
+    IDr ours and IDi the expected Initiator (7), the Initiator's key pinned
+    to its identity or taken from its CERT (7, 8), SIGNi (0); only then does
+    the message enter the replay cache (§5.3). Returns (decoded, T as
+    judged, IDi, IDr, the identity the key belongs to, the key)."""
+    decoded = decode_message(data)
+    msg, h = decoded.message, decoded.message.header
+    if h.data_type != data_type:
+        raise UnsupportedDataType(f"data type {int(h.data_type)} is not a {what}")
+    if h.prf_func not in (PrfFunc.MIKEY_1, PrfFunc.PRF_HMAC_SHA_256):
+        raise UnsupportedPRF(f"PRF func {int(h.prf_func)}")
+    check_grammar(msg, grammar, what)
+    t = msg.find(T)
+    t_when = now if t.ts_type == TsType.COUNTER else t.t64()
+    replay.check(t_when, data, now)
+    idi, idr, certs = initiator_ids(msg, own)
+    if idr is not None and own is not None and not same_id(idr, own):
+        raise BadIdentity("IDr names another Responder")
+    if idi is not None and peer_idi is not None and not same_id(idi, peer_idi):
+        raise BadIdentity("IDi is not the expected Initiator")
+    named, key = trust.resolve(idi if idi is not None or certs else peer_idi, certs)
+    if peer_idi is not None and not same_id(named, peer_idi):
+        raise BadIdentity("the certificate names another Initiator")
+    check_signature(decoded, key)
+    replay.add(t_when, data, now)
+    return decoded, t_when, idi, idr, named, key
 
 
 def same_id(a: ID | None, b: ID | None) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from mikeyhost import crypto, ecc
 from mikeyhost.errors import (
     AuthFailure, BadIdentity, BadLength, InvalidTimestamp, MikeyError, PeerError, UnexpectedPayload,
-    UnsupportedDataType, UnsupportedEncryption, UnsupportedMAC, UnsupportedPRF,
+    UnsupportedDataType, UnsupportedEncryption, UnsupportedMAC,
 )
 from mikeyhost.payloads import (
     ERR, ID, KEMAC, PKE, RAND, SP, DataType, EncrAlg, Header, MacAlg, PkeCache, PrfFunc, SrtpIdEntry,
@@ -190,26 +190,11 @@ class EciesResponder:
             return Result(error_message(int(e.code), data, now), error=e)
 
     def _respond(self, data: bytes, now: int) -> Result:
-        decoded = decode_message(data)
+        decoded, _, idi, idr, named, peer = ecc.accept_signed(
+            data, now, DataType.PK_INIT, I_GRAMMAR, "MIKEY-ECIES I_MESSAGE", self.replay, self.idr,
+            self.peer_idi, self.trust)
         msg, h = decoded.message, decoded.message.header
-        if h.data_type != DataType.PK_INIT:
-            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a MIKEY-ECIES I_MESSAGE")
-        if h.prf_func not in (PrfFunc.MIKEY_1, PrfFunc.PRF_HMAC_SHA_256):
-            raise UnsupportedPRF(f"PRF func {int(h.prf_func)}")
-        ecc.check_grammar(msg, I_GRAMMAR, "MIKEY-ECIES I_MESSAGE")
         t = msg.find(T)
-        t_when = now if t.ts_type == TsType.COUNTER else t.t64()
-        self.replay.check(t_when, data, now)
-        idi, idr, certs = ecc.initiator_ids(msg, self.idr)
-        if idr is not None and self.idr is not None and not ecc.same_id(idr, self.idr):
-            raise BadIdentity("IDr names another Responder")
-        if idi is not None and self.peer_idi is not None and not ecc.same_id(idi, self.peer_idi):
-            raise BadIdentity("IDi is not the expected Initiator")
-        named, peer = self.trust.resolve(idi if idi is not None or certs else self.peer_idi, certs)
-        if self.peer_idi is not None and not ecc.same_id(named, self.peer_idi):
-            raise BadIdentity("the certificate names another Initiator")
-        ecc.check_signature(decoded, peer)
-        self.replay.add(t_when, data, now)
         env_key = ecc.ecies_decrypt(self.key, msg.find(PKE).data)
         if not ENV_KEY_LEN <= len(env_key) <= ENV_KEY_MAX:
             raise BadLength(f"an envelope key of {len(env_key)} bytes (16 to 64 are taken)")

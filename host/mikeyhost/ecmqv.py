@@ -23,7 +23,7 @@ from mikeyhost.dhhmac import _contexts, _srtp_map
 from mikeyhost.dhsign import _identity_payloads
 from mikeyhost.errors import (
     AuthFailure, BadIdentity, BadPolicyParam, InvalidTimestamp, MikeyError, PeerError, UnsupportedDataType,
-    UnsupportedMAC, UnsupportedPRF,
+    UnsupportedMAC,
 )
 from mikeyhost.payloads import (
     ECCPT, ERR, ID, RAND, SIGN, SP, DataType, EccCurve, Header, KvNull, MacAlg, Message, PrfFunc,
@@ -206,27 +206,11 @@ class EcmqvResponder:
             return Result(reply, error=e)
 
     def _respond(self, data: bytes, now: int) -> Result:
-        decoded = decode_message(data)
+        decoded, _, idi, idr, named, peer_static = ecc.accept_signed(
+            data, now, DataType.DH_INIT, I_GRAMMAR, "MIKEY-ECMQV I_MESSAGE", self.replay,
+            ecc.own_identity(self.idr, self.cert), self.peer_idi, self.trust)
         msg, h = decoded.message, decoded.message.header
-        if h.data_type != DataType.DH_INIT:
-            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a MIKEY-ECMQV I_MESSAGE")
-        if h.prf_func not in (PrfFunc.MIKEY_1, PrfFunc.PRF_HMAC_SHA_256):
-            raise UnsupportedPRF(f"PRF func {int(h.prf_func)}")
-        ecc.check_grammar(msg, I_GRAMMAR, "MIKEY-ECMQV I_MESSAGE")
         t = msg.find(T)
-        t_when = now if t.ts_type == TsType.COUNTER else t.t64()
-        self.replay.check(t_when, data, now)
-        own = ecc.own_identity(self.idr, self.cert)
-        idi, idr, certs = ecc.initiator_ids(msg, own)
-        if idr is not None and own is not None and not ecc.same_id(idr, own):
-            raise BadIdentity("IDr names another Responder")
-        if idi is not None and self.peer_idi is not None and not ecc.same_id(idi, self.peer_idi):
-            raise BadIdentity("IDi is not the expected Initiator")
-        named, peer_static = self.trust.resolve(idi if idi is not None or certs else self.peer_idi, certs)
-        if self.peer_idi is not None and not ecc.same_id(named, self.peer_idi):
-            raise BadIdentity("the certificate names another Initiator")
-        ecc.check_signature(decoded, peer_static)
-        self.replay.add(t_when, data, now)
         self._authenticated = True
         eccpt_i = msg.find(ECCPT)
         peer_eph = _check_eccpt(eccpt_i)  # before any multiplication
