@@ -6,7 +6,7 @@ UART = None  # the line is the process's stdin/stdout: a pseudo-terminal
 LED = None  # no status LED
 BUTTON = None  # no button to keep the agent from starting
 FRAME_MAX = 1024  # largest frame payload the agent takes (docs/serial-protocol.md)
-HEAP = 114688  # the simulated board runs with the esp32 profile's heap
+HEAP = 131072  # the esp32 profile's heap + 16 KB for 8-byte words (README.md "Heap")
 # MIKEY over UDP (RFC 5197 §6: port 2269); MIKEY_UDP_PORT overrides it (tests).
 UDP = 2269
 try:

@@ -357,3 +357,33 @@ def run(board="unknown", frame_max=1024, uart=None, udp=None):
         agent.serve()
     finally:
         micropython.kbd_intr(3)
+
+
+def boot(config):
+    """What a board's main.py does at start: unless the button
+    config.BUTTON is held (the way back to a plain REPL), set the CPU clock
+    (config.CPU_HZ), open config.UART if the line is one, light config.LED
+    while the agent serves, and run it (boards/*/config.py)."""
+    uart = led = None
+    try:
+        import machine
+
+        if config.BUTTON is not None and machine.Pin(config.BUTTON, machine.Pin.IN,
+                                                     machine.Pin.PULL_UP).value() == 0:
+            return
+        if getattr(config, "CPU_HZ", None):
+            machine.freq(config.CPU_HZ)
+        if config.UART is not None:
+            n, baud, tx, rx = config.UART
+            uart = machine.UART(n, baudrate=baud, tx=machine.Pin(tx), rx=machine.Pin(rx))
+        if config.LED is not None:
+            led = machine.Pin(config.LED, machine.Pin.OUT)
+            led.value(1)
+    except (ImportError, AttributeError, ValueError):
+        pass  # the unix port: no pins, no clock to set
+    gc.collect()
+    try:
+        run(board=config.BOARD, frame_max=config.FRAME_MAX, uart=uart, udp=getattr(config, "UDP", None))
+    finally:
+        if led is not None:
+            led.value(0)
