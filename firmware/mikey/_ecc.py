@@ -26,6 +26,7 @@ _R_IDENTITY = const(12)
 _R_CERT = const(13)
 _R_POLICY_PARAM = const(15)
 _R_AUTH = const(16)
+_R_OVERFLOW = const(19)
 _R_PEER = const(20)
 
 _SIGN = const(4)  # Next payload values (RFC 3830 Table 6.1.b)
@@ -227,6 +228,17 @@ class Signer:
         v = self.pre
         self.pre = None
         return v
+
+    def _seal(self, buf, p, x):
+        """An Initiator's last step: SIGNi after buf[:p], a copy kept for
+        finish() with our ephemeral secret x; the I_MESSAGE's length."""
+        if p + 66 > len(buf) or p + 66 > len(self._m):
+            raise MikeyError(_R_OVERFLOW)
+        p = sign(buf, p, self.key)
+        self._x = x
+        self._m[:p] = memoryview(buf)[:p]
+        self._n = p
+        return p
 
     def pinned(self, name):
         """The key pinned for identity `name`, else Invalid ID (7)."""

@@ -145,15 +145,9 @@ class Initiator(_ecc.Signer):
             buf[p + 2 : p + 67] = v[1]
             buf[p + 67] = 0
             p += 68
-            if p + 66 > len(buf) or p + 66 > len(self._m):
-                raise ValueError()
         except (IndexError, ValueError):
             raise MikeyError(_R_OVERFLOW)
-        p = _ecc.sign(buf, p, self.key)
-        self._x = v[0]
-        self._m[:p] = memoryview(buf)[:p]
-        self._n = p
-        return p
+        return self._seal(buf, p, v[0])
 
     def finish(self, d, n):
         """Check the R_MESSAGE d[:n] (SIGNr first) and compute the TGK;

@@ -211,15 +211,9 @@ class Initiator(_ecc.Signer):
             buf[p + 70] = tgk_len & 0xFF
             buf[p + 71] = 0
             p += 72
-            if p + 66 > len(buf) or p + 66 > len(self._m):
-                raise ValueError()
         except (IndexError, ValueError):
             raise MikeyError(_R_OVERFLOW)
-        p = _ecc.sign(buf, p, self.key)
-        self._x = v[0]
-        self._m[:p] = memoryview(buf)[:p]
-        self._n = p
-        return p
+        return self._seal(buf, p, v[0])
 
     def finish(self, d, n):
         """Check the R_MESSAGE d[:n] (its V proves the Responder holds its
