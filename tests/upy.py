@@ -5,6 +5,7 @@ to feed the same inputs to the twin and to the device code.
         out = upy.run("from mikey.buffer import Writer; print(1)")
 """
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -46,3 +47,23 @@ class UPy:
                 f"MicroPython failed ({profile}, {fmt}, exit {r.returncode}):\n"
                 f"{r.stdout.decode(errors='replace')}{r.stderr.decode(errors='replace')}")
         return r.stdout.decode()
+
+
+class Script:
+    """A MicroPython script that reads JSON cases from stdin, one a line,
+    and prints one JSON line for each: the cases added, then run in one
+    process (the state they build up, e.g. an Initiator, carries over)."""
+
+    def __init__(self, upy: UPy, code: str):
+        self.upy = upy
+        self.code = code
+        self.cases = []
+
+    def add(self, **case):
+        self.cases.append(case)
+
+    def run(self, profile: str = "esp32") -> list:
+        stdin = "".join(json.dumps(c) + "\n" for c in self.cases).encode()
+        lines = self.upy.run(self.code, profile=profile, stdin=stdin).splitlines()
+        assert len(lines) == len(self.cases), lines
+        return [json.loads(x) for x in lines]

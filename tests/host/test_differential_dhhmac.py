@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 import pytest
+from upy import Script
 
 from mikeyhost.dhhmac import CryptoSession, DhInitiator, DhOffer, DhResponder
 from mikeyhost.payloads import DH, RAND, SrtpPolicy, decode_message
@@ -96,21 +97,9 @@ for line in sys.stdin:
 """
 
 
-class Device:
-    """One MicroPython process fed a script of cases."""
-
-    def __init__(self, upy):
-        self.upy = upy
-        self.cases = []
-
-    def add(self, **case):
-        self.cases.append(case)
-
-    def run(self, profile="esp32"):
-        stdin = "".join(json.dumps(c) + "\n" for c in self.cases).encode()
-        lines = self.upy.run(DEVICE, profile=profile, stdin=stdin).splitlines()
-        assert len(lines) == len(self.cases), lines
-        return [json.loads(x) for x in lines]
+def device(upy):
+    """The device side: DEVICE fed the cases added, in one process."""
+    return Script(upy, DEVICE)
 
 
 def _ctx_json(contexts):
@@ -120,7 +109,7 @@ def _ctx_json(contexts):
 @pytest.mark.parametrize("v", VECTORS, ids=lambda v: f"group{v['group']}")
 def test_device_makes_the_known_answers(upy, v):
     i = v["inputs"]
-    dev = Device(upy)
+    dev = device(upy)
     dev.add(op="initiator", psk=i["psk"], idr=i["idr"].encode().hex(), idi=i["idi"].encode().hex(),
             group=v["group"])
     dev.add(op="build", x=i["xi"], group=v["group"], csb_id=i["csb_id"], rand=i["rand"], t=i["t"],
@@ -143,7 +132,7 @@ P256 = [v for v in json.loads((ROOT / "tests" / "vectors" / "ecc.json").read_tex
 def test_device_makes_the_p256_known_answers(upy, v):
     # DH-HMAC over P-256 (DH-Group 10): the profile extension of docs/ecc-profile.md
     i = v["inputs"]
-    dev = Device(upy)
+    dev = device(upy)
     dev.add(op="initiator", psk=i["psk"], idr=i["idr"].encode().hex(), idi=i["idi"].encode().hex(), group=10)
     dev.add(op="build", x=i["xi"], group=10, csb_id=i["csb_id"], rand=i["rand"], t=i["t"],
             cs=[[int(i["ssrc"], 16), 0, 0]])
@@ -198,7 +187,7 @@ def test_twin_initiator_device_responder(upy, group, kw):
                          peer_idi=identity("cam@example.org"), sdp_ids=kw.get("sdp_ids"), p256=group == 10)
     expect = twin_r.respond(twin_i.message, offer.t)
     assert expect.error is None
-    dev = Device(upy)
+    dev = device(upy)
     dev.add(op="responder", psk=PSK.hex(), idr=b"sip:pbx@example.org".hex(),
             expect_idi=b"cam@example.org".hex(),
             sdp_ids=kw["sdp_ids"].encode().hex() if kw.get("sdp_ids") else None, p256=group == 10)
@@ -215,7 +204,7 @@ def test_device_initiator_twin_responder(upy, group, kw):
     offer = _offer(group, x=XI, **kw)
     twin_i = DhInitiator(PSK, offer)  # what the device must send
     pols = [p for p in decode_message(twin_i.message).message.payloads if type(p).__name__ == "SP"]
-    dev = Device(upy)
+    dev = device(upy)
     dev.add(op="initiator", psk=PSK.hex(), idr=offer.idr.data.hex(),
             idi=offer.idi.data.hex() if offer.idi else None, group=group)
     dev.add(op="build", x=_x(XI), group=group, csb_id=f"{offer.csb_id:08x}", rand=offer.rand.hex(),
@@ -236,7 +225,7 @@ def test_device_initiator_twin_responder(upy, group, kw):
 def test_updates_with_and_without_fresh_values(upy):
     # RFC 4650 §3.1: same CSB, new T, no RAND; fresh DH values re-key, none keep the TGK
     twin_i = DhInitiator(PSK, _offer(0, x=XI))
-    dev = Device(upy)
+    dev = device(upy)
     dev.add(op="responder", psk=PSK.hex(), idr=b"sip:pbx@example.org".hex())
     t0 = twin_i.offer.t
     dev.add(op="respond", x=_x(XR), msg=twin_i.message.hex(), now=f"{t0:016x}")
@@ -260,7 +249,7 @@ def test_updates_with_and_without_fresh_values(upy):
 def test_device_initiator_updates(upy):
     offer = _offer(2, x=XI)
     twin_r = DhResponder(PSK, offer.idr, x=XR, peer_idi=offer.idi)
-    dev = Device(upy)
+    dev = device(upy)
     dev.add(op="initiator", psk=PSK.hex(), idr=offer.idr.data.hex(), idi=offer.idi.data.hex(), group=2)
     common = dict(csb_id=f"{offer.csb_id:08x}", cs=[[0x1234, 0, 0]])
     dev.add(op="build", x=_x(XI), group=2, rand=offer.rand.hex(), t=f"{offer.t:016x}", **common)

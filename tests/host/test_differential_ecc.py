@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 import pytest
+from upy import Script
 
 from mikeyhost import ecc
 from mikeyhost.dhsign import DhSignInitiator, DhSignOffer, DhSignResponder
@@ -109,21 +110,9 @@ for line in sys.stdin:
 """
 
 
-class Device:
-    """One MicroPython process fed a script of cases."""
-
-    def __init__(self, upy):
-        self.upy = upy
-        self.cases = []
-
-    def add(self, **case):
-        self.cases.append(case)
-
-    def run(self, profile="esp32"):
-        stdin = "".join(json.dumps(c) + "\n" for c in self.cases).encode()
-        lines = self.upy.run(DEVICE, profile=profile, stdin=stdin).splitlines()
-        assert len(lines) == len(self.cases), lines
-        return [json.loads(x) for x in lines]
+def device(upy):
+    """The device side: DEVICE fed the cases added, in one process."""
+    return Script(upy, DEVICE)
 
 
 def _ctx_json(contexts):
@@ -140,7 +129,7 @@ def test_device_makes_the_known_answers(upy, v):
     mode = v["mode"]
     ki, kr = int(i["ki"], 16), int(i["kr"], 16)
     cs = [[int(i["ssrc"], 16), 0, 0]]
-    dev = Device(upy)
+    dev = device(upy)
     dev.add(op="initiator", mode=mode, key=i["ki"], peers={i["idr"]: _pub(kr)}, idi=i["idi"].encode().hex(),
             idr=i["idr"].encode().hex())
     build = dict(op="build", mode=mode, csb_id=i["csb_id"], rand=i["rand"], t=i["t"], cs=cs)
@@ -229,7 +218,7 @@ def test_twin_initiator_device_responder(upy, mode, kw):
     twin_i = _twin_initiator(mode, kw)
     expect = _twin_responder(mode).respond(twin_i.message, T0)
     assert expect.error is None
-    dev = Device(upy)
+    dev = device(upy)
     _device_responder(dev, mode)
     dev.add(op="respond", mode=mode, x=_x(XR), msg=twin_i.message.hex(), now=f"{T0:016x}")
     answer = dev.run()[1]
@@ -254,7 +243,7 @@ DEVICE_CASES = [c for c in CASES if "kv" not in c[1] and "v" not in c[1] and "ke
 def test_device_initiator_twin_responder(upy, mode, kw):
     twin_i = _twin_initiator(mode, kw)  # what the device must send (RFC 6979 nonces on both)
     o = twin_i.offer
-    dev = Device(upy)
+    dev = device(upy)
     dev.add(op="initiator", mode=mode, key=_x(KI), peers={PBX: _pub(KR)},
             idi=o.idi.data.hex() if o.idi else None, idr=o.idr.data.hex())
     build = dict(op="build", mode=mode, x=_x(XI), csb_id=f"{o.csb_id:08x}", rand=o.rand.hex(), t=f"{o.t:016x}",
@@ -302,7 +291,7 @@ def _refusals(mode):
 @pytest.mark.parametrize("mode", ["dhsign-ecdsa", "ecies", "ecmqv"])
 def test_the_same_refusals_as_the_twin(upy, mode):
     cases = _refusals(mode)
-    dev = Device(upy)
+    dev = device(upy)
     _device_responder(dev, mode)
     for name, (msg, _) in cases.items():
         dev.add(op="respond", mode=mode, x=_x(XR), msg=msg.hex(), now=f"{T0:016x}")
