@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 
 from mikeyhost import crypto, ecc
 from mikeyhost.errors import (
-    AuthFailure, BadIdentity, BadPolicyParam, InvalidTimestamp, MikeyError, PeerError,
+    AuthFailure, BadIdentity, BadPolicyParam, InvalidTimestamp, MikeyError,
     UnexpectedPayload, UnsupportedDataType, UnsupportedDHGroup, UnsupportedEncryption, UnsupportedMAC,
     UnsupportedPRF,
 )
 from mikeyhost.payloads import (
-    DH, ERR, ID, KEMAC, RAND, SP, DataType, DhGroup, EncrAlg, GeneralExtension, Header, KeyData,
+    DH, ID, KEMAC, RAND, SP, DataType, DhGroup, EncrAlg, GeneralExtension, Header, KeyData,
     KeyDataType, KvNull, MacAlg, Message, PayloadType, PrfFunc, SdpIdsExt, SrtpIdEntry, SrtpIdMap, SrtpPolicy, T,
     TsType, auth_field_offset, decode_message, encode_message,
 )
-from mikeyhost.psk import CryptoSession, Result, _policies, error_message
+from mikeyhost.psk import CryptoSession, Result, _policies, error_message, open_answer
 from mikeyhost.replay import ReplayCache
 from mikeyhost.srtp import SrtpContext, master_key_and_salt, policy_dict
 
@@ -215,14 +215,8 @@ class DhInitiator:
     def finish(self, data: bytes, expect_idr: ID | None = None) -> list:
         """Check the R_MESSAGE and return the SRTP contexts."""
         o = self.offer
-        decoded = decode_message(bytes(data))
+        decoded = open_answer(data, DataType.DHHMAC_RESP, o.csb_id, "DH-HMAC R_MESSAGE")
         msg, h = decoded.message, decoded.message.header
-        if h.data_type == DataType.ERROR:
-            raise PeerError([e.error_no for e in msg.find_all(ERR)])
-        if h.data_type != DataType.DHHMAC_RESP:
-            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a DH-HMAC R_MESSAGE")
-        if h.csb_id != o.csb_id:
-            raise AuthFailure("R_MESSAGE for another CSB")
         _grammar(msg, response=True)
         kemac = msg.find(KEMAC)
         key = _auth_key(self.psk, o.csb_id, self.rand, kemac.mac_alg, o.prf_func)

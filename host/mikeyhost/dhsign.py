@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from mikeyhost import ecc
 from mikeyhost.dhhmac import _contexts, _srtp_map
 from mikeyhost.errors import (
-    AuthFailure, BadIdentity, InvalidTimestamp, MikeyError, PeerError, UnsupportedDataType, UnsupportedDHGroup,
+    AuthFailure, BadIdentity, InvalidTimestamp, MikeyError, UnsupportedDataType, UnsupportedDHGroup,
 )
 from mikeyhost.payloads import (
-    CERT, DH, ERR, ID, RAND, SP, CertType, DataType, DhGroup, Header, KvNull, PrfFunc, SrtpPolicy, T,
+    CERT, DH, ID, RAND, SP, CertType, DataType, DhGroup, Header, KvNull, PrfFunc, SrtpPolicy, T,
     TsType, decode_message,
 )
-from mikeyhost.psk import CryptoSession, Result, _policies, error_message
+from mikeyhost.psk import CryptoSession, Result, _policies, error_message, open_answer
 from mikeyhost.replay import ReplayCache
 from mikeyhost.srtp import policy_dict
 
@@ -100,14 +100,8 @@ class DhSignInitiator:
     def finish(self, data: bytes, expect_idr: ID | None = None) -> list:
         """Check the R_MESSAGE (SIGNr first) and return the SRTP contexts."""
         o = self.offer
-        decoded = decode_message(bytes(data))
+        decoded = open_answer(data, DataType.DH_RESP, o.csb_id, "DH-SIGN R_MESSAGE")
         msg, h = decoded.message, decoded.message.header
-        if h.data_type == DataType.ERROR:
-            raise PeerError([e.error_no for e in msg.find_all(ERR)])
-        if h.data_type != DataType.DH_RESP:
-            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a DH-SIGN R_MESSAGE")
-        if h.csb_id != o.csb_id:
-            raise AuthFailure("R_MESSAGE for another CSB")
         ecc.check_grammar(msg, R_GRAMMAR, "DH-SIGN R_MESSAGE")
         idr, idi, certs = ecc.responder_ids(msg)
         named, peer = self.trust.resolve(idr if idr is not None or certs else (expect_idr or o.idr), certs)

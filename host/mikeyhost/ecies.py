@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 
 from mikeyhost import crypto, ecc
 from mikeyhost.errors import (
-    AuthFailure, BadIdentity, BadLength, InvalidTimestamp, MikeyError, PeerError, UnexpectedPayload,
+    AuthFailure, BadIdentity, BadLength, InvalidTimestamp, MikeyError, UnexpectedPayload,
     UnsupportedDataType, UnsupportedEncryption, UnsupportedMAC,
 )
 from mikeyhost.payloads import (
-    ERR, ID, KEMAC, PKE, RAND, SP, DataType, EncrAlg, Header, MacAlg, PkeCache, PrfFunc, SrtpIdEntry,
+    ID, KEMAC, PKE, RAND, SP, DataType, EncrAlg, Header, MacAlg, PkeCache, PrfFunc, SrtpIdEntry,
     SrtpIdMap, SrtpPolicy, T, TsType, V, auth_field_offset, decode_id_and_key_data, decode_message,
     encode_id_and_key_data, encode_message, Message,
 )
 from mikeyhost.dhsign import _identity_payloads
-from mikeyhost.psk import CryptoSession, Result, _contexts, _policies, error_message
+from mikeyhost.psk import CryptoSession, Result, _contexts, _policies, error_message, open_answer
 from mikeyhost.replay import ReplayCache
 from mikeyhost.srtp import policy_dict
 
@@ -131,14 +131,8 @@ class EciesInitiator:
     def finish(self, data: bytes, expect_idr: ID | None = None) -> list:
         """Check the R_MESSAGE's V (§5.2) and return the SRTP contexts."""
         o = self.offer
-        decoded = decode_message(bytes(data))
-        msg, h = decoded.message, decoded.message.header
-        if h.data_type == DataType.ERROR:
-            raise PeerError([e.error_no for e in msg.find_all(ERR)])
-        if h.data_type != DataType.PK_RESP:
-            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a MIKEY-ECIES R_MESSAGE")
-        if h.csb_id != o.csb_id:
-            raise AuthFailure("R_MESSAGE for another CSB")
+        decoded = open_answer(data, DataType.PK_RESP, o.csb_id, "MIKEY-ECIES R_MESSAGE")
+        msg = decoded.message
         ecc.check_grammar(msg, r"TI?V", "MIKEY-ECIES R_MESSAGE")
         v, r_idr = msg.find(V), msg.find(ID)
         if v.auth_alg != o.mac_alg:

@@ -167,6 +167,21 @@ class Result:
     error: MikeyError | None = None
 
 
+def open_answer(data: bytes, data_type: int, csb_id: int, what: str):
+    """An Initiator's first look at the answer to its I_MESSAGE (every
+    mode): the decoded message, of `data_type` and for our CSB. An Error
+    message raises PeerError with its Error nos."""
+    decoded = decode_message(bytes(data))
+    h = decoded.message.header
+    if h.data_type == DataType.ERROR:
+        raise PeerError([e.error_no for e in decoded.message.find_all(ERR)])
+    if h.data_type != data_type:
+        raise UnsupportedDataType(f"data type {int(h.data_type)} is not a {what}")
+    if h.csb_id != csb_id:
+        raise AuthFailure(f"{what} for another CSB")
+    return decoded
+
+
 def error_message(code: int, received: bytes | None, now: int) -> bytes:
     """An Error message (§5.1.2; docs/profile.md): HDR with the CSB ID and
     PRF func of the message answered, its T (or our time), one ERR."""
@@ -408,14 +423,8 @@ class Initiator:
     def finish(self, data: bytes, expect_idr: ID | None = None) -> list:
         """Check the R_MESSAGE (§5.2, §6.9); return the SRTP contexts. An
         Error message from the Responder raises PeerError."""
-        decoded = decode_message(bytes(data))
-        msg, h = decoded.message, decoded.message.header
-        if h.data_type == DataType.ERROR:
-            raise PeerError([e.error_no for e in msg.find_all(ERR)])
-        if h.data_type != DataType.PSK_RESP:
-            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a PSK R_MESSAGE")
-        if h.csb_id != self.offer.csb_id:
-            raise AuthFailure("R_MESSAGE for another CSB")
+        decoded = open_answer(data, DataType.PSK_RESP, self.offer.csb_id, "PSK R_MESSAGE")
+        msg = decoded.message
         kinds = [type(p) for p in msg.payloads]
         if kinds not in ([T, V], [T, ID, V]):
             raise UnexpectedPayload("PSK R_MESSAGE is HDR, T, [IDr], V")
