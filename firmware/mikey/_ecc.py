@@ -203,6 +203,17 @@ class Signer:
         self.pre = None
         self.prepared = False
 
+    def _initiator(self, key, peers, rng, idi, idr, expect_idr, cs):
+        """An Initiator's common state: the Signer's, identities, SRTP
+        contexts out (SLOT bytes each), the tables messages are read into."""
+        self._init(key, peers, rng)
+        self.idi = idi
+        self.idr = idr
+        self.expect_idr = expect_idr
+        self.ctx = bytearray(max(1, cs) * base.SLOT)
+        self.ncs = 0
+        base.tables()
+
     def prepare(self, x=None):
         """Make the ephemeral key pair of the next exchange now (in idle
         time): x 32 bytes big-endian fixes the scalar (known answers),

@@ -22,7 +22,7 @@ as in the other modes (mikey.base). Peers are keys pinned to identities.
 from micropython import const
 
 from mikey import _ecc, base, codec
-from mikey.base import SLOT, _contexts, _is, _policy
+from mikey.base import _contexts, _is, _policy
 from mikey.crypto import _eq
 from mikey.errors import MikeyError
 
@@ -113,18 +113,12 @@ class Initiator(_ecc.Signer):
     """
 
     def __init__(self, key, peers, idi=None, idr=None, expect_idr=None, rng=None, cs=4, buf=600):
-        self._init(key, peers, rng)
-        self.idi = idi
-        self.idr = idr
-        self.expect_idr = expect_idr
-        self.ctx = bytearray(max(1, cs) * SLOT)
-        self.ncs = 0
+        self._initiator(key, peers, rng, idi, idr, expect_idr, cs)
         self._m = bytearray(buf)  # our last I_MESSAGE,
         self._n = 0  # its length,
         self._dp = 0  # where its DHi starts,
         self._x = 0  # our ephemeral scalar for it
         self._k = bytearray(32)  # the TGK
-        base.tables()
 
     def build(self, buf, csb_id, rand, t, cs, policies=None, prf=0):
         """Write the I_MESSAGE into buf and return its length: csb_id 4

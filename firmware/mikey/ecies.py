@@ -18,7 +18,7 @@ from micropython import const
 from struct import pack_into
 
 from mikey import _ecc, base, codec
-from mikey.base import SLOT, _contexts, _keys, _policy
+from mikey.base import _contexts, _keys, _policy
 from mikey.crypto import _eq, aes_cm, hmac, mac_begin, mac_end
 from mikey.errors import MikeyError
 
@@ -203,16 +203,10 @@ class Initiator(_ecc.Signer):
     """
 
     def __init__(self, key, peers, idi, idr, expect_idr=None, rng=None, cs=4):
-        self._init(key, peers, rng)
-        self.idi = idi
-        self.idr = idr
-        self.expect_idr = expect_idr
-        self.ctx = bytearray(max(1, cs) * SLOT)
-        self.ncs = 0
+        self._initiator(key, peers, rng, idi, idr, expect_idr, cs)
         self._k = bytearray(_K_KD)  # keys from env_key (auth_key at 32), T at _K_T,
         self._s = bytearray(6)  # CSB ID, MAC alg, auth key length,
         self._e = bytearray(_E_ENV + 80)  # EK || MK, the padded envelope key
-        base.tables()
 
     def build(self, buf, csb_id, rand, t, cs, keys, policies=None, v=True, encr=1, mac=1, prf=0, env_key=None):
         """Write the I_MESSAGE into buf and return its length. csb_id, rand,

@@ -21,7 +21,7 @@ functions; the secret s enters only mikey.p256.ecdh.
 from micropython import const
 
 from mikey import _ecc, base, codec
-from mikey.base import SLOT, _contexts, _is, _policy
+from mikey.base import _contexts, _is, _policy
 from mikey.crypto import _eq, hmac
 from mikey.errors import MikeyError
 
@@ -176,18 +176,12 @@ class Initiator(_ecc.Signer):
     """
 
     def __init__(self, key, peers, idi=None, idr=None, expect_idr=None, rng=None, cs=4, buf=600):
-        self._init(key, peers, rng)
-        self.idi = idi
-        self.idr = idr
-        self.expect_idr = expect_idr
-        self.ctx = bytearray(max(1, cs) * SLOT)
-        self.ncs = 0
+        self._initiator(key, peers, rng, idi, idr, expect_idr, cs)
         self._m = bytearray(buf)  # our last I_MESSAGE,
         self._n = 0  # its length,
         self._ep = 0  # where its ECCPTi starts,
         self._x = 0  # our ephemeral scalar for it
         self._k = bytearray(_K_KD + 256)  # auth_key at 32, TGK at _K_KD
-        base.tables()
 
     def build(self, buf, csb_id, rand, t, cs, policies=None, prf=0, auth=1, tgk_len=16):
         """Write the I_MESSAGE into buf and return its length (arguments as
