@@ -7,6 +7,7 @@ STAMP := $(VENV)/.setup-done
 BOARD ?=
 PORT ?=
 PYTEST_ARGS ?=
+ROMFS ?=
 
 .PHONY: setup test demo bench size deploy clean
 
@@ -36,8 +37,8 @@ size: setup
 	$(BIN)/python tools/size.py
 
 deploy: setup
-	@test -n "$(BOARD)" -a -n "$(PORT)" || { echo "usage: make deploy BOARD=esp32|rp2040 PORT=/dev/ttyUSB0" >&2; exit 2; }
-	$(BIN)/python tools/deploy.py --board $(BOARD) --port $(PORT)
+	@test -n "$(BOARD)" -a -n "$(PORT)" || { echo "usage: make deploy BOARD=esp32|rp2040 PORT=/dev/ttyUSB0 [ROMFS=1]" >&2; exit 2; }
+	$(BIN)/python tools/deploy.py --board $(BOARD) --port $(PORT) $(if $(ROMFS),--romfs)
 
 clean:
 	rm -rf build

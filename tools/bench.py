@@ -5,7 +5,11 @@ the OAKLEY 5 prime (RFC 3526 §2) and a 256-bit exponent, measured in the same
 interpreter process as the operation. Device figures are R multiples times
 each board's r_seconds (boards/*/board.json): estimates from instruction
 counts, not measurements on a chip. "min heap" is the smallest -X heapsize=
-in which the operation, with its modules loaded as .mpy, runs (bisection).
+in which the operation, with its modules loaded as .mpy, runs (bisection):
+"from file" with the .mpy files on a filesystem, copied into the heap at
+import (make deploy); "ROMFS" with the same .mpy files in a ROMFS image,
+run in place from flash (make deploy ROMFS=1), the image's own bytes taken
+out (toolchain.romfs_heap_bytes).
 Everything is also written to build/bench.json for comparison across commits.
 """
 
@@ -23,13 +27,14 @@ BENCH_SRC = Path(__file__).resolve().parent / "bench"
 HEAP_STEP = 256
 
 
-def build(arch) -> list[Path]:
+def build(arch) -> tuple[list[Path], Path]:
+    """(module path, ROMFS image holding the same .mpy files under lib/)."""
     fw = toolchain.build_firmware(arch, toolchain.DEPLOY_OPT)
     out = toolchain.BUILD / f"bench-O{toolchain.DEPLOY_OPT}" / (arch or "bytecode")
     for src in sorted(BENCH_SRC.glob("*.py")):
         toolchain.compile_mpy(src, out / (src.stem + ".mpy"), arch, opt=toolchain.DEPLOY_OPT,
-                              source_name=f"tools/bench/{src.name}")
-    return [out, fw]
+                              source_name=src.stem)
+    return [out, fw], toolchain.romfs_for(fw, [out], out.parent / f"{arch or 'bytecode'}.romfs")
 
 
 def run_one(path, module, i, heap) -> dict:
@@ -42,10 +47,12 @@ def run_one(path, module, i, heap) -> dict:
     return json.loads(r.stdout.decode().strip().splitlines()[-1])
 
 
-def probe(path, module, i, heap) -> bool:
+def probe(path, module, i, heap, img=None) -> bool:
     # Nothing but the benchmark module: the runner's own code would count
     # against the operation's heap.
     code = f"import {module} as m\nm.BENCHES[{i}][1]()()\nprint('PROBE-OK')"
+    if img:
+        code, path = toolchain.romfs_script(img, code), []
     try:
         r = toolchain.run_micropython(["-c", code], heap=heap, path=path, timeout=600)
     except subprocess.TimeoutExpired:
@@ -53,10 +60,14 @@ def probe(path, module, i, heap) -> bool:
     return r.returncode == 0 and b"PROBE-OK" in r.stdout
 
 
-def min_heap(path, module, i, start: int) -> int | None:
-    """Smallest heap (to HEAP_STEP bytes) in which setup + one run succeed."""
+def min_heap(path, module, i, start: int, img=None) -> int | None:
+    """Smallest heap (to HEAP_STEP bytes) in which setup + one run succeed;
+    with img, the modules run from that ROMFS image, whose bytes are not
+    counted."""
+    if img:
+        start += img.stat().st_size
     hi = start
-    while not probe(path, module, i, hi):
+    while not probe(path, module, i, hi, img):
         hi *= 2
         if hi > 16 << 20:
             return None
@@ -65,11 +76,11 @@ def min_heap(path, module, i, start: int) -> int | None:
         mid = (lo + hi) // 2 // HEAP_STEP * HEAP_STEP
         if mid <= lo:
             break
-        if probe(path, module, i, mid):
+        if probe(path, module, i, mid, img):
             hi = mid
         else:
             lo = mid
-    return hi
+    return hi - toolchain.romfs_heap_bytes(img, hi) if img else hi
 
 
 def fmt_time(us: float) -> str:
@@ -97,7 +108,7 @@ def main(argv=None) -> int:
     prof = toolchain.profiles()[args.profile]
     boards = [p for p in toolchain.profiles().values() if p.r_seconds is not None]
     arch = toolchain.host_arch()
-    path = build(arch)
+    path, img = build(arch)
     mpv = toolchain.micropython_version()
     print(f"interpreter: {mpv}")
     print(f"machine:     {platform.machine()} {platform.processor() or ''}".rstrip())
@@ -125,16 +136,18 @@ def main(argv=None) -> int:
             res["r"] = res["us"] / res["r_us"]
             res["estimates_s"] = {p.board: res["r"] * p.r_seconds for p in boards}
             res["min_heap"] = None if args.no_heap else min_heap(path, mod.stem, i, heap)
+            res["min_heap_romfs"] = None if args.no_heap else min_heap(path, mod.stem, i, heap, img)
             rows.append(res)
 
     w = max([len(r["name"]) for r in rows] + [9]) + 2
     est_heads = "".join(f"{p.board + ' est.':>13}" for p in boards)
-    print(f"{'operation':<{w}}{'this PC':>11}{'R':>10}{est_heads}{'alloc/op':>10}{'min heap':>10}")
+    print(f"{'':<{w}}{'':>11}{'':>10}{'':>{13 * len(boards)}}{'':>10}{'min heap':>10}{'min heap':>10}")
+    print(f"{'operation':<{w}}{'this PC':>11}{'R':>10}{est_heads}{'alloc/op':>10}{'from file':>10}{'ROMFS':>10}")
     for r in rows:
         ests = "".join(f"{fmt_time(r['estimates_s'][p.board] * 1e6):>13}" for p in boards)
-        heap = f"{r['min_heap'] / 1024:.2f}K" if r["min_heap"] else "-"
+        heap = "".join(f"{f'{r[k] / 1024:.2f}K' if r[k] else '-':>10}" for k in ("min_heap", "min_heap_romfs"))
         mark = "" if r["timing_heap"] == prof.heap else "*"
-        print(f"{r['name'] + mark:<{w}}{fmt_time(r['us']):>11}{r['r']:>10.4f}{ests}{(str(r['alloc']) + 'B') if r['alloc'] >= 0 else 'n/a':>10}{heap:>10}")
+        print(f"{r['name'] + mark:<{w}}{fmt_time(r['us']):>11}{r['r']:>10.4f}{ests}{(str(r['alloc']) + 'B') if r['alloc'] >= 0 else 'n/a':>10}{heap}")
     big = sorted({r["timing_heap"] for r in rows if r["timing_heap"] != prof.heap})
     if big:
         print(f"* timed in a {', '.join(str(h // 1024) for h in big)} KB heap: more than the "

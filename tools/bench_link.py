@@ -2,7 +2,7 @@
 
 - frame overhead in bytes;
 - the agent's heap beyond the MIKEY engine while idle (MicroPython unix
-  port, modules as .mpy);
+  port, modules as .mpy: from files, and run in place from ROMFS);
 - the round trip of an empty request over a pseudo-terminal to the agent on
   the simulated board, next to the same request answered by a CPython echo
   on a pseudo-terminal (their ratio).
@@ -49,13 +49,17 @@ print(engine, clock, agent)
 """
 
 
-def agent_heap() -> tuple[int, int, int]:
-    """(engines bytes, clock bytes, everything) retained while idle."""
+def agent_heap(romfs: bool = False) -> tuple[int, int, int]:
+    """(engines bytes, clock bytes, everything) retained while idle; romfs:
+    the modules run in place from a ROMFS image (not counted)."""
     fw = toolchain.build_firmware(toolchain.host_arch(), toolchain.DEPLOY_OPT)
     with tempfile.TemporaryDirectory() as d:
         (Path(d) / "m.json").write_text('{"psk": "' + "00" * 16 + '", "identity": "d"}')  # provisioned
-        code = HEAP_SCRIPT.replace("STORE", repr(d))
-        r = toolchain.run_micropython(["-c", code], heap=toolchain.profiles()["esp32"].heap, path=[fw])
+        code, path, heap = HEAP_SCRIPT.replace("STORE", repr(d)), [fw], toolchain.profiles()["esp32"].heap
+        if romfs:
+            img = toolchain.romfs_for(fw, [], Path(d) / "fw.romfs")
+            code, path, heap = toolchain.romfs_script(img, code), [], heap + img.stat().st_size
+        r = toolchain.run_micropython(["-c", code], heap=heap, path=path)
     if r.returncode != 0:
         raise toolchain.ToolchainError(f"agent heap probe failed: {r.stderr.decode(errors='replace')}")
     engine, clock, agent = map(int, r.stdout.split())
@@ -134,17 +138,22 @@ def round_trips(n: int = 500) -> tuple[float, float]:
 def report() -> dict:
     overhead = len(encode(FrameType.HELLO, 1, b""))
     engine, clock, agent = agent_heap()
+    r_engine, r_clock, r_agent = agent_heap(romfs=True)
     rtt_agent, rtt_echo = round_trips()
     print("\nserial link (docs/serial-protocol.md):")
     print(f"  frame overhead:                                  {overhead} bytes")
     print(f"  agent heap beyond engines and clock, idle:       {(agent - engine - clock) / 1024:.2f} KB "
           f"(PSK + DH-HMAC engines {engine / 1024:.2f} KB, clock {clock / 1024:.2f} KB, "
           f"all {agent / 1024:.2f} KB)")
+    print(f"  the same, modules in ROMFS (run in place):       {(r_agent - r_engine - r_clock) / 1024:.2f} KB "
+          f"(PSK + DH-HMAC engines {r_engine / 1024:.2f} KB, clock {r_clock / 1024:.2f} KB, "
+          f"all {r_agent / 1024:.2f} KB)")
     print(f"  empty request round trip over a pty, agent:      {rtt_agent * 1e3:.3f} ms (median of 500)")
     print(f"  the same against a CPython echo on a pty:        {rtt_echo * 1e3:.3f} ms")
     print(f"  ratio agent / CPython echo:                      {rtt_agent / rtt_echo:.2f}")
     return {"frame_overhead": overhead, "agent_heap_idle": agent - engine - clock, "engine_heap": engine,
-            "clock_heap": clock,
+            "clock_heap": clock, "agent_heap_idle_romfs": r_agent - r_engine - r_clock,
+            "engine_heap_romfs": r_engine, "clock_heap_romfs": r_clock,
             "rtt_agent_s": rtt_agent, "rtt_cpython_echo_s": rtt_echo, "rtt_ratio": rtt_agent / rtt_echo}
 
 

@@ -5,6 +5,12 @@ The .mpy files are built for the architecture the board reports (its
 sys.implementation._mpy), so native and viper code always match the chip;
 the modules are those of the parts asked for (default: every part), under
 :lib/mikey, replacing whatever an earlier deploy left there.
+
+With --romfs (make deploy ROMFS=1) the modules go into the board's ROMFS
+partition instead (mpremote romfs deploy), as lib/mikey of the image: the
+board runs them in place from flash, and an import costs about half the
+heap (make bench, "min heap ROMFS"). It needs firmware built with ROMFS
+(MICROPY_VFS_ROM and a romfs partition; boards/<board>/README.md).
 """
 
 import argparse
@@ -29,6 +35,7 @@ def main(argv=None) -> int:
     ap.add_argument("--board", required=True, choices=sorted(p.board for p in toolchain.profiles().values()))
     ap.add_argument("--port", required=True, help="serial port of the board, e.g. /dev/ttyACM0")
     ap.add_argument("--parts", help="comma-separated firmware parts (default: all)")
+    ap.add_argument("--romfs", action="store_true", help="into the ROMFS partition (run in place from flash)")
     args = ap.parse_args(argv)
 
     board_dir = toolchain.BOARDS / args.board
@@ -58,14 +65,29 @@ def main(argv=None) -> int:
     shutil.copy2(board_dir / "main.py", stage / "main.py")
     shutil.copy2(board_dir / "config.py", stage / "config.py")
 
-    mpremote(args.port, "exec", "import os\ntry:\n os.mkdir('/lib')\nexcept OSError:\n pass")
-    mpremote(args.port, "rm", "-r", ":/lib/mikey", check=False)
-    mpremote(args.port, "cp", "-r", str(stage / "lib" / "mikey"), ":/lib/")
+    if args.romfs:
+        r = mpremote(args.port, "exec", "import vfs; print(hasattr(vfs, 'rom_ioctl'))")
+        if r.stdout.split()[-1:] != ["True"]:
+            raise toolchain.ToolchainError(
+                f"the firmware on {args.port} has no ROMFS (vfs.rom_ioctl): flash one built with "
+                f"MICROPY_VFS_ROM (boards/{args.board}/README.md) or deploy without ROMFS=1")
+        img = stage.parent / f"{args.board}.romfs"
+        tree = stage.parent / f"{args.board}-romfs"
+        if tree.exists():
+            shutil.rmtree(tree)
+        shutil.copytree(stage / "lib", tree / "lib")
+        img.write_bytes(toolchain.romfs_image(tree))
+        mpremote(args.port, "romfs", "deploy", str(img))
+        mpremote(args.port, "rm", "-r", ":/lib/mikey", check=False)  # no older copy to shadow it
+    else:
+        mpremote(args.port, "exec", "import os\ntry:\n os.mkdir('/lib')\nexcept OSError:\n pass")
+        mpremote(args.port, "rm", "-r", ":/lib/mikey", check=False)
+        mpremote(args.port, "cp", "-r", str(stage / "lib" / "mikey"), ":/lib/")
     mpremote(args.port, "cp", str(stage / "config.py"), ":/config.py")
     mpremote(args.port, "cp", str(stage / "main.py"), ":/main.py")
     total = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file())
     print(f"deployed to {args.port} ({args.board}, {arch}): parts {', '.join(parts)}; "
-          f"{len(modules)} modules + main.py and config.py, {total:,} bytes")
+          f"{len(modules)} modules{' in ROMFS' if args.romfs else ''} + main.py and config.py, {total:,} bytes")
     return 0
 
 

@@ -160,27 +160,41 @@ def firmware_sources() -> list[Path]:
 # The deployment build: -O3 drops line numbers (tracebacks name functions
 # only) for ~10% smaller .mpy files and less RAM when they are loaded; the
 # firmware has no assert statements, so nothing else changes. Tests build
-# with line numbers (opt 0) for readable tracebacks.
+# with line numbers (opt 0) for readable tracebacks. Its modules name their
+# source by their dotted module name: a name the import has interned already,
+# where "mikey/base.py" would be one more qstr per module (qstrs are never
+# freed, and the interpreter grows its qstr pools by doubling).
 DEPLOY_OPT = 3
+
+
+def module_name(rel: Path) -> str:
+    """mikey/base.py -> mikey.base; mikey/__init__.py -> mikey."""
+    parts = rel.with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def compile_mpy(src: Path, dst: Path, arch: str | None = None,
                 source_name: str | None = None, opt: int = 0) -> Path:
-    """Compile one .py to .mpy unless the .mpy is newer than its source."""
+    """Compile one .py to .mpy unless the .mpy is newer than its source and
+    was made with the same options (recorded next to it, .mpy.args)."""
     dst.parent.mkdir(parents=True, exist_ok=True)
-    if dst.exists() and dst.stat().st_mtime >= src.stat().st_mtime:
-        return dst
-    cmd = mpy_cross() + ["-o", str(dst)]
+    opts = []
     if opt:
-        cmd.append(f"-O{opt}")
+        opts.append(f"-O{opt}")
     if arch:
-        cmd.append(f"-march={arch}")
+        opts.append(f"-march={arch}")
     if source_name:
-        cmd += ["-s", source_name]
+        opts += ["-s", source_name]
+    args = dst.with_name(dst.name + ".args")
+    if (dst.exists() and dst.stat().st_mtime >= src.stat().st_mtime and args.exists()
+            and args.read_text() == " ".join(opts)):
+        return dst
+    cmd = mpy_cross() + ["-o", str(dst)] + opts
     cmd.append(str(src))
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     if r.returncode != 0:
         raise ToolchainError(f"mpy-cross failed on {src}:\n{r.stderr}")
+    args.write_text(" ".join(opts))
     return dst
 
 
@@ -195,10 +209,12 @@ def build_firmware(arch: str | None, opt: int = 0) -> Path:
     for rel in firmware_sources():
         dst = (root / rel).with_suffix(".mpy")
         wanted.add(dst)
-        compile_mpy(FIRMWARE / rel, dst, arch, source_name=str(rel), opt=opt)
+        compile_mpy(FIRMWARE / rel, dst, arch, opt=opt,
+                    source_name=module_name(rel) if opt >= DEPLOY_OPT else str(rel))
     for old in root.rglob("*.mpy"):
         if old not in wanted:
             old.unlink()
+            old.with_name(old.name + ".args").unlink(missing_ok=True)
     return root
 
 
@@ -237,11 +253,79 @@ def stage_for_device(fw_root: Path, test_dirs: list[Path], stage: Path) -> list[
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
-    shutil.copytree(fw_root / "mikey", stage / "mikey")
+    shutil.copytree(fw_root / "mikey", stage / "mikey", ignore=shutil.ignore_patterns("*.args"))
     for d in test_dirs:
         for f in sorted(d.glob("*.mpy")):
             shutil.copy2(f, stage / f.name)
     return sorted(stage.iterdir())
+
+
+def romfs_image(tree: Path) -> bytes:
+    """A ROMFS image (MicroPython's read-only, memory-mapped filesystem) of
+    the directory `tree`, made with mpremote's writer. A board with ROMFS
+    mounts it at /rom and puts /rom/lib on sys.path; .mpy files there run
+    in place: their bytecode and constants stay in flash, where a file on
+    LittleFS or FAT is copied into the heap at import."""
+    from mpremote.romfs import VfsRomWriter
+
+    w = VfsRomWriter()
+
+    def walk(d: Path):
+        for e in sorted(d.iterdir()):
+            if e.is_dir():
+                w.opendir(e.name)
+                walk(e)
+                w.closedir()
+            elif not e.name.endswith(".args"):
+                w.mkfile(e.name, e.read_bytes())
+
+    walk(tree)
+    return w.finalise()
+
+
+def romfs_for(fw_root: Path, test_dirs: list[Path], img: Path) -> Path:
+    """Write img: a ROMFS image with the `mikey` package of fw_root and the
+    .mpy files of test_dirs under lib/, as a board mounts it."""
+    import shutil
+
+    tree = img.with_name(img.name + ".d")
+    stage_for_device(fw_root, test_dirs, tree / "lib")
+    img.write_bytes(romfs_image(tree))
+    shutil.rmtree(tree)
+    return img
+
+
+# Under the unix port a ROMFS image is a bytearray in the heap (there is no
+# flash): a script mounts it first, the bytes it took are measured, and
+# figures subtract them (romfs_heap_bytes) so that they count what a board
+# with the image in flash would use. The code proper is compiled after the
+# mount (exec), so its compiler's peak meets the image as it would in flash.
+ROMFS_MOUNT = """
+import gc, sys, vfs
+gc.collect(); _a = gc.mem_alloc()
+_f = open({img!r}, "rb"); _b = bytearray({size}); _f.readinto(_b); _f.close(); del _f
+vfs.mount(vfs.VfsRom(_b), "/rom"); sys.path[:] = ["/rom/lib"]; del _b
+gc.collect(); ROMFS_BYTES = gc.mem_alloc() - _a; del _a
+exec({code!r})
+"""
+
+
+def romfs_script(img: Path, code: str) -> str:
+    """A script that mounts the ROMFS image img at /rom, then runs code."""
+    return ROMFS_MOUNT.format(img=str(img), size=img.stat().st_size, code=code)
+
+
+def romfs_heap_bytes(img: Path, heap: int) -> int:
+    """-X heapsize bytes the mounted image img takes in a heap of `heap`
+    bytes: its blocks, and their share of the allocation tables (measured
+    with room to spare: the blocks do not depend on the heap's size)."""
+    code = romfs_script(img, "print(ROMFS_BYTES, gc.mem_alloc() + gc.mem_free())")
+    big = heap + 65536
+    r = run_micropython(["-c", code], heap=big, path=[])
+    if r.returncode != 0:
+        raise ToolchainError(f"cannot mount {img}: {r.stdout.decode(errors='replace')}")
+    used, pool = map(int, r.stdout.split())
+    return -(-used * big // pool)
 
 
 def run_micropython(args: list[str], heap: int | None = None,

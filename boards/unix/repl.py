@@ -9,7 +9,15 @@
 # as it does on a board. Raw-paste mode is declined ("R\x00"), which
 # mpremote answers by falling back to the plain raw REPL.
 #
-#     micropython -X heapsize=N repl.mpy FLASH_DIR [raw]
+# It has a ROMFS partition too (unless started with "norom"), as boards
+# built with MICROPY_VFS_ROM do: a
+# host file beside the flash directory (FLASH_DIR.romfs) written through
+# vfs.rom_ioctl (what `mpremote romfs deploy` calls) and, when it holds an
+# image, mounted at /rom with /rom and /rom/lib on sys.path. Having no
+# flash to map, this port reads the image into the heap; the launcher adds
+# its size to the heap (mikeyhost.sim).
+#
+#     micropython -X heapsize=N repl.mpy FLASH_DIR [raw] [norom]
 
 import gc
 import sys
@@ -87,13 +95,89 @@ class _Flash:
         return self.cwd
 
 
-def _mount(flash):
+_ROMFS_SIZE = 262144  # the partition (the image may be smaller)
+_ROMFS_BLOCK = 4096
+
+
+class _Part(bytearray):
+    """The partition as rom_ioctl(2) gives it: the bytes of the image read
+    at boot (none if there was none), the partition's length."""
+
+    def __len__(self):
+        return _ROMFS_SIZE
+
+
+_part = _Part()
+
+
+def _rom_ioctl(part, op, *a):
+    """vfs.rom_ioctl (extmod/vfs_rom_ioctl.c) for one partition kept in the
+    file part: 1 segments, 2 the segment, 3 prepare (erase), 4 write, 5
+    done, 6 block size. Errors are negative, as the firmware's."""
+    if op == 1:
+        return 1
+    if not a or a[0] != 0:
+        return -19  # -ENODEV: only partition 0
+    if op == 2:
+        return _part
+    if op == 6:
+        return _ROMFS_BLOCK
+    if op == 3:
+        n = a[-1] if len(a) == 3 else a[1]
+        off = a[1] if len(a) == 3 else 0
+        if off + n > _ROMFS_SIZE:
+            return -27  # -EFBIG
+        with vfs.VfsPosix().open(part, "r+b" if off else "wb") as f:
+            f.seek(off)
+            f.write(b"\xff" * n)
+        return 16  # smallest write
+    if op == 4:
+        off, data = a[1], a[2]
+        if off + len(data) > _ROMFS_SIZE:
+            return -27
+        with vfs.VfsPosix().open(part, "r+b") as f:
+            f.seek(off)
+            f.write(data)
+        return 0
+    if op == 5:
+        return 0
+    return -22  # -EINVAL
+
+
+class _Vfs:
+    """The vfs module as a board with ROMFS has it: vfs's own functions and
+    classes, and rom_ioctl."""
+
+    def __init__(self, part):
+        for k in dir(vfs):
+            if not k.startswith("__"):
+                setattr(self, k, getattr(vfs, k))
+        self.rom_ioctl = lambda op, *a: _rom_ioctl(part, op, *a)
+
+
+def _mount(flash, romfs):
     vfs.umount("/")
     vfs.mount(_Flash(flash), "/")
     import os
 
     os.chdir("/")
     sys.path[:] = ["", ".frozen", "/lib"]
+    if not romfs:
+        return
+    part = flash.rstrip("/") + ".romfs"
+    sys.modules["vfs"] = _Vfs(part)  # (the REPL's own `vfs` is the module itself)
+    try:
+        n = vfs.VfsPosix().stat(part)[6]
+    except OSError:
+        return
+    global _part
+    img = _Part(n)
+    with vfs.VfsPosix().open(part, "rb") as f:
+        f.readinto(img)
+    if bytes(memoryview(img)[:3]) == b"\xd2\xcd\x31":  # a ROMFS image (not an erased partition)
+        _part = img
+        vfs.mount(vfs.VfsRom(img), "/rom")
+        sys.path[2:2] = ["/rom", "/rom/lib"]
 
 
 def _run(src, mode, g):
@@ -186,7 +270,7 @@ def _friendly_repl(g):
 
 
 def main():
-    _mount(sys.argv[1])
+    _mount(sys.argv[1], "norom" not in sys.argv[2:])
     g = {"__name__": "__main__"}
     if "raw" in sys.argv[2:]:
         _raw_repl(g)

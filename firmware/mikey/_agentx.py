@@ -67,18 +67,43 @@ def configure(a, settings):
 _ECC_MODES = ("dhsign-ecdsa", "ecies", "ecmqv")
 
 
+def installed(name):
+    """Whether mikey.<name> is installed, found without importing it: an
+    import would keep the module's names in the heap for good (qstrs are
+    never freed). Frozen (no file to look at), it is imported: its names
+    are in flash then."""
+    import os
+
+    import mikey
+
+    d = mikey.__file__.rpartition("/")[0] + "/"
+    try:
+        os.stat(mikey.__file__)
+    except OSError:  # frozen
+        from mikey.agent import _drop
+
+        try:
+            __import__("mikey." + name)
+            return True
+        except ImportError:
+            return False
+        finally:
+            _drop("mikey." + name)
+    for ext in (".mpy", ".py"):
+        try:
+            os.stat(d + name + ext)
+            return True
+        except OSError:
+            pass
+    return False
+
+
 def ecc(a, settings):
     """Offer the ECC modes when the ecc part is installed; with a device
     key (KEYGEN) keep what outlives an exchange: [the ephemeral key pair
     prepared in idle time, the replay cache, its counters and floor]."""
-    from mikey.agent import _drop
-
-    try:
-        import mikey._ecc  # noqa: F401 (installed?)
-    except ImportError:
+    if not installed("_ecc"):
         return
-    finally:
-        _drop("mikey._ecc")
     for m in _ECC_MODES:
         if m not in a.modes:
             a.modes = tuple(a.modes) + (m,)

@@ -56,8 +56,9 @@ def install(flash: Path, board: str = "unix", parts=None) -> None:
 
 
 class SimBoard:
-    def __init__(self, flash: Path, heap: int | None = None, log=None):
+    def __init__(self, flash: Path, heap: int | None = None, log=None, romfs: bool = True):
         self.flash = Path(flash)
+        self.has_romfs = romfs  # False: firmware without ROMFS, as stock ESP32 and Pico builds
         _need_checkout()
         # the smallest real board's, plus what x86-64's doubled words and heap
         # blocks cost the agent with every mode (boards/unix/README.md "Heap")
@@ -83,9 +84,17 @@ class SimBoard:
         self._thread.start()
         return self.port
 
+    @property
+    def romfs(self) -> Path:
+        """The board's ROMFS partition (boards/unix/repl.py)."""
+        return self.flash.with_name(self.flash.name + ".romfs")
+
     def _boot(self, raw: bool):
-        cmd = [toolchain.micropython(), "-X", f"heapsize={self.heap}", "-m", "repl",
-               str(self.flash.resolve())] + (["raw"] if raw else [])
+        # This port has no flash to map a ROMFS image from: it is read into
+        # the heap, so the heap grows by its size and the board keeps its own.
+        heap = self.heap + (self.romfs.stat().st_size if self.romfs.exists() else 0)
+        cmd = [toolchain.micropython(), "-X", f"heapsize={heap}", "-m", "repl",
+               str(self.flash.resolve())] + (["raw"] if raw else []) + ([] if self.has_romfs else ["norom"])
         env = dict(os.environ, MICROPYPATH=str(self.repl.parent))
         self.proc = subprocess.Popen(cmd, stdin=self.master, stdout=self.master,
                                      stderr=self.log or subprocess.DEVNULL, env=env)

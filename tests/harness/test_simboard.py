@@ -108,6 +108,43 @@ def test_deploy_installs_the_firmware_and_main_py(board, tmp_path):
     assert mpremote(port, "exec", "print(6 * 7)").stdout.split() == ["42"]
 
 
+def test_deploy_romfs_puts_the_firmware_in_the_romfs_partition(board, tmp_path):
+    """make deploy ROMFS=1: the modules go into the ROMFS partition (through
+    mpremote romfs deploy), run from /rom/lib after a reset, and cost the
+    heap less than the same modules copied onto the filesystem."""
+    b, port = board
+    deploy = [sys.executable, str(ROOT / "tools" / "deploy.py"), "--board", "unix", "--port", port]
+    r = subprocess.run(deploy + ["--parts", "psk"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    probe = ("import gc; gc.collect(); a = gc.mem_alloc(); import mikey.psk; gc.collect(); "
+             "print(mikey.psk.__file__, gc.mem_alloc() - a)")
+    r = mpremote(port, "soft-reset", "exec", probe)
+    path, from_file = r.stdout.split()
+    assert path == "/lib/mikey/psk.mpy"
+
+    r = subprocess.run(deploy + ["--parts", "psk", "--romfs"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "modules in ROMFS" in r.stdout
+    assert not (b.flash / "lib" / "mikey").exists()  # no older copy to shadow the image
+    r = mpremote(port, "romfs", "query")
+    assert "ROMFS image size" in r.stdout, r.stdout + r.stderr
+    r = mpremote(port, "soft-reset", "exec", probe)
+    path, in_place = r.stdout.split()
+    assert path == "/rom/lib/mikey/psk.mpy"
+    assert int(in_place) < int(from_file) * 2 // 3, (in_place, from_file)
+    r = mpremote(port, "exec", "import sys; print(sys.path)")
+    assert "'/rom/lib'" in r.stdout
+
+
+def test_deploy_romfs_refuses_firmware_without_romfs(tmp_path):
+    with simboard.SimBoard(tmp_path / "flash", romfs=False) as port:  # as stock ESP32 and Pico builds
+        r = subprocess.run([sys.executable, str(ROOT / "tools" / "deploy.py"), "--board", "unix", "--port", port,
+                            "--romfs"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1
+    assert "has no ROMFS (vfs.rom_ioctl)" in r.stderr
+    assert "MICROPY_VFS_ROM" in r.stderr
+
+
 def test_friendly_repl_evaluates_lines(board):
     b, port = board
     with serial.Serial(port, timeout=0.2) as s:

@@ -70,9 +70,12 @@ def test_bench_prints_the_table_and_writes_json(tmp_path):
     out = tmp_path / "bench.json"
     r = tool("bench.py", "-k", "read a common header", "--json", str(out))
     assert r.returncode == 0, r.stderr
-    head = next(line for line in r.stdout.splitlines() if line.startswith("operation"))
-    for col in ("this PC", "R", "esp32 est.", "rp2040 est.", "alloc/op", "min heap"):
+    lines = r.stdout.splitlines()
+    i = next(i for i, line in enumerate(lines) if line.startswith("operation"))
+    head = lines[i]
+    for col in ("this PC", "R", "esp32 est.", "rp2040 est.", "alloc/op", "from file", "ROMFS"):
         assert col in head
+    assert lines[i - 1].split() == ["min", "heap", "min", "heap"]
     data = json.loads(out.read_text())
     assert data["interpreter"].startswith("MicroPython 1.")
     assert data["r_seconds"] == {"esp32": 1.0, "rp2040": 1.9}
@@ -82,6 +85,8 @@ def test_bench_prints_the_table_and_writes_json(tmp_path):
     assert row["r"] == row["us"] / row["r_us"]
     assert row["estimates_s"]["rp2040"] == row["r"] * 1.9
     assert 4096 < row["min_heap"] <= 32768
+    # run in place from ROMFS, the module's bytecode is not heap
+    assert 2048 < row["min_heap_romfs"] < row["min_heap"]
 
 
 def test_a_missing_interpreter_is_named_clearly():
@@ -123,3 +128,16 @@ def test_freeze_manifests_name_the_package():
         exec((toolchain.BOARDS / board / "manifest.py").read_text(), env)
         assert ("package", "mikey", "../../firmware") in calls
         assert (toolchain.BOARDS / board / "../../firmware/mikey").resolve() == toolchain.FIRMWARE / "mikey"
+
+
+def test_deployment_modules_name_their_source_by_module_and_rebuild_when_that_changes(tmp_path):
+    from pathlib import Path
+
+    assert toolchain.module_name(Path("mikey/base.py")) == "mikey.base"
+    assert toolchain.module_name(Path("mikey/__init__.py")) == "mikey"
+    src, dst = tmp_path / "m.py", tmp_path / "m.mpy"
+    src.write_text("def f():\n    raise ValueError\n")
+    toolchain.compile_mpy(src, dst, source_name="one/m.py")
+    assert b"one/m.py" in dst.read_bytes()
+    toolchain.compile_mpy(src, dst, source_name="m")  # same source, other options: built again
+    assert b"one/m.py" not in dst.read_bytes()
