@@ -27,19 +27,20 @@ BENCH_SRC = Path(__file__).resolve().parent / "bench"
 HEAP_STEP = 256
 
 
-def build(arch) -> tuple[list[Path], Path]:
-    """(module path, ROMFS image holding the same .mpy files under lib/)."""
+def build(arch) -> tuple[Path, Path]:
+    """(the filesystem root to run in, a ROMFS image of the same .mpy files)."""
     fw = toolchain.build_firmware(arch, toolchain.DEPLOY_OPT)
     out = toolchain.BUILD / f"bench-O{toolchain.DEPLOY_OPT}" / (arch or "bytecode")
     for src in sorted(BENCH_SRC.glob("*.py")):
         toolchain.compile_mpy(src, out / (src.stem + ".mpy"), arch, opt=toolchain.DEPLOY_OPT,
                               source_name=src.stem)
-    return [out, fw], toolchain.romfs_for(fw, [out], out.parent / f"{arch or 'bytecode'}.romfs")
+    root = toolchain.board_fs(fw, [out], out.parent / f"{arch or 'bytecode'}-fs")
+    return root, toolchain.romfs_for(fw, [out], out.parent / f"{arch or 'bytecode'}.romfs")
 
 
 def run_one(path, module, i, heap) -> dict:
     r = toolchain.run_micropython(
-        ["-c", f"import benchrun; benchrun.main({module!r}, {i})"], heap=heap, path=path,
+        ["-c", f"import benchrun; benchrun.main({module!r}, {i})"], heap=heap, path=toolchain.BOARD_LIB, cwd=path,
         timeout=600)
     if r.returncode != 0:
         raise toolchain.ToolchainError(
@@ -51,10 +52,11 @@ def probe(path, module, i, heap, img=None) -> bool:
     # Nothing but the benchmark module: the runner's own code would count
     # against the operation's heap.
     code = f"import {module} as m\nm.BENCHES[{i}][1]()()\nprint('PROBE-OK')"
+    lib = toolchain.BOARD_LIB
     if img:
-        code, path = toolchain.romfs_script(img, code), []
+        code, lib = toolchain.romfs_script(img, code), []
     try:
-        r = toolchain.run_micropython(["-c", code], heap=heap, path=path, timeout=600)
+        r = toolchain.run_micropython(["-c", code], heap=heap, path=lib, cwd=path, timeout=600)
     except subprocess.TimeoutExpired:
         return False
     return r.returncode == 0 and b"PROBE-OK" in r.stdout
@@ -180,7 +182,7 @@ def main(argv=None) -> int:
 def _bench_names(path, module, heap) -> list[str]:
     r = toolchain.run_micropython(
         ["-c", f"import {module}; print('\\n'.join(b[0] for b in {module}.BENCHES))"],
-        heap=heap, path=path, timeout=60)
+        heap=heap, path=toolchain.BOARD_LIB, cwd=path, timeout=60)
     if r.returncode != 0:
         raise toolchain.ToolchainError(f"cannot load {module}: {r.stderr.decode(errors='replace')}")
     return r.stdout.decode().splitlines()

@@ -50,16 +50,19 @@ print(engine, clock, agent)
 
 
 def agent_heap(romfs: bool = False) -> tuple[int, int, int]:
-    """(engines bytes, clock bytes, everything) retained while idle; romfs:
-    the modules run in place from a ROMFS image (not counted)."""
+    """(engines bytes, clock bytes, everything) retained while idle, the
+    modules under lib/ as on a board (toolchain.board_fs); romfs: run in
+    place from a ROMFS image (not counted)."""
     fw = toolchain.build_firmware(toolchain.host_arch(), toolchain.DEPLOY_OPT)
     with tempfile.TemporaryDirectory() as d:
         (Path(d) / "m.json").write_text('{"psk": "' + "00" * 16 + '", "identity": "d"}')  # provisioned
-        code, path, heap = HEAP_SCRIPT.replace("STORE", repr(d)), [fw], toolchain.profiles()["esp32"].heap
+        code, heap = HEAP_SCRIPT.replace("STORE", repr(d)), toolchain.profiles()["esp32"].heap
         if romfs:
             img = toolchain.romfs_for(fw, [], Path(d) / "fw.romfs")
-            code, path, heap = toolchain.romfs_script(img, code), [], heap + img.stat().st_size
-        r = toolchain.run_micropython(["-c", code], heap=heap, path=path)
+            code, path, cwd, heap = toolchain.romfs_script(img, code), [], None, heap + img.stat().st_size
+        else:
+            path, cwd = toolchain.BOARD_LIB, toolchain.board_fs(fw, [], Path(d) / "fs")
+        r = toolchain.run_micropython(["-c", code], heap=heap, path=path, cwd=cwd)
     if r.returncode != 0:
         raise toolchain.ToolchainError(f"agent heap probe failed: {r.stderr.decode(errors='replace')}")
     engine, clock, agent = map(int, r.stdout.split())

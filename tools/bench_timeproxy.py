@@ -53,7 +53,9 @@ print(json.dumps(out))
 
 def clock_heap() -> tuple[int, int]:
     fw = toolchain.build_firmware(toolchain.host_arch(), toolchain.DEPLOY_OPT)
-    r = toolchain.run_micropython(["-c", HEAP_SCRIPT], heap=toolchain.profiles()["esp32"].heap, path=[fw])
+    with tempfile.TemporaryDirectory() as d:  # the modules under lib/, as on a board
+        r = toolchain.run_micropython(["-c", HEAP_SCRIPT], heap=toolchain.profiles()["esp32"].heap,
+                                      path=toolchain.BOARD_LIB, cwd=toolchain.board_fs(fw, [], Path(d)))
     if r.returncode != 0:
         raise toolchain.ToolchainError(f"clock heap probe failed: {r.stderr.decode(errors='replace')}")
     clock, ntp = map(int, r.stdout.split())

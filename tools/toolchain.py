@@ -260,6 +260,19 @@ def stage_for_device(fw_root: Path, test_dirs: list[Path], stage: Path) -> list[
     return sorted(stage.iterdir())
 
 
+# Heap figures run their modules from lib/ of the current directory: a
+# module's __file__ ("lib/mikey/psk.mpy", a qstr kept for good) is then as
+# long as on a board ("/lib/mikey/psk.mpy"), whatever the checkout's path.
+BOARD_LIB = [Path("lib")]
+
+
+def board_fs(fw_root: Path, test_dirs: list[Path], root: Path) -> Path:
+    """Lay out root/lib as a board's (the mikey package and the .mpy files
+    of test_dirs); run with cwd=root and path=BOARD_LIB. Returns root."""
+    stage_for_device(fw_root, test_dirs, root / "lib")
+    return root
+
+
 def romfs_image(tree: Path) -> bytes:
     """A ROMFS image (MicroPython's read-only, memory-mapped filesystem) of
     the directory `tree`, made with mpremote's writer. A board with ROMFS
