@@ -12,7 +12,7 @@ import os
 import sys
 import time
 
-from mikeyhost.errors import MikeyError
+from mikeyhost.errors import ErrorNo, MikeyError
 from mikeyhost.link import DeviceError, Link, LinkTimeout, SerialStream
 from mikeyhost.psk import CryptoSession, Initiator, Offer, Responder, identity, key_data
 from mikeyhost.replay import ReplayCache
@@ -109,6 +109,29 @@ def _sim_time_key(link: Link, caps: dict) -> bytes | None:
     return key
 
 
+# What a refusal most often means when the PC keys a device it provisioned
+_REFUSAL_HINTS = {
+    ErrorNo.AUTH_FAILURE: "does the device hold this PSK? (mikey device provision --psk)",
+    ErrorNo.INVALID_TS: "is the device's clock set? (mikey device time --sync)",
+    ErrorNo.INVALID_ID: "do the identities match the device's identity and peer_identity? (mikey device info)",
+}
+
+
+def refused(error_no: int) -> MikeyError:
+    """The error for a device's MIKEY Error message: its Error no, named,
+    with the likely cause; it carries the device's Error no as its code."""
+    try:
+        no = ErrorNo(error_no)
+    except ValueError:
+        e = MikeyError(f"the device refused the I_MESSAGE with Error no {error_no}")
+    else:
+        hint = _REFUSAL_HINTS.get(no)
+        e = MikeyError(f"the device refused the I_MESSAGE with Error no {error_no} "
+                       f"({no.name.lower().replace('_', ' ')})" + (f": {hint}" if hint else ""))
+        e.code = no
+    return e
+
+
 def host_to_device(link: Link, psk: bytes | None, cs: list, *, idi=None, idr=None, v=True,
                    mode: str = "psk") -> tuple[list, list, dict]:
     """The PC is Initiator: (host keys, device keys, details). MIKEY-NULL
@@ -122,7 +145,7 @@ def host_to_device(link: Link, psk: bytes | None, cs: list, *, idi=None, idr=Non
     init = Initiator(None if null else psk, offer)
     reply = link.mikey(init.message)
     if reply.status != 0:
-        raise MikeyError(f"the device refused the I_MESSAGE with Error no {reply.error_no}")
+        raise refused(reply.error_no)
     host = init.finish(reply.message) if v else init.contexts()
     device = link.keys(offer.csb_id)
     return [c.to_json() for c in host], device, {"csb_id": f"{offer.csb_id:08x}",
@@ -166,7 +189,7 @@ def host_to_device_dh(link: Link, psk: bytes, cs: list, *, host_id: str | None, 
     init = DhInitiator(psk, offer)
     reply = link.mikey(init.message, timeout=DH_TIMEOUT)
     if reply.status != 0:
-        raise MikeyError(f"the device refused the I_MESSAGE with Error no {reply.error_no}")
+        raise refused(reply.error_no)
     host = init.finish(reply.message)
     device = link.keys(offer.csb_id)
     return [c.to_json() for c in host], device, {"csb_id": f"{offer.csb_id:08x}",
@@ -233,7 +256,7 @@ def host_to_device_ecc(link: Link, mode: str, key, cs: list, *, host_id: str, de
         init = EciesInitiator(key, EciesOffer(keys=[key_data(os.urandom(16))], v=v, **common), trust=trust)
     reply = link.mikey(init.message, timeout=ECC_TIMEOUT)
     if reply.status != 0:
-        raise MikeyError(f"the device refused the I_MESSAGE with Error no {reply.error_no}")
+        raise refused(reply.error_no)
     host = init.finish(reply.message) if reply.message else init.contexts()
     device = link.keys(common["csb_id"])
     return [c.to_json() for c in host], device, {"csb_id": f"{common['csb_id']:08x}",

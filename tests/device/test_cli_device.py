@@ -60,7 +60,16 @@ def test_exchange_dhhmac_both_ways(initiator):
 def test_exchange_with_the_wrong_psk_fails_with_a_reason():
     r = mikey("device", "exchange", "--port", "sim", "psk", "--psk", "00" * 16)
     assert r.returncode == 1
-    assert "Error no 0" in r.stderr  # the device's Auth failure
+    # the device's Auth failure, named, with what to check
+    assert "MikeyError (Error no 0): the device refused the I_MESSAGE with Error no 0 (auth failure)" in r.stderr
+    assert "mikey device provision --psk" in r.stderr
+
+
+def test_exchange_with_other_identities_names_the_identity_error():
+    r = mikey("device", "exchange", "--port", "sim", "dhhmac", "--psk", PSK, "--device-id", "other@example.org",
+              "--host-id", "sip:pc@example.org")
+    assert r.returncode == 1
+    assert "Error no 7 (invalid id): do the identities match" in r.stderr
 
 
 def test_readable_exchange_masks_keys():
