@@ -8,7 +8,10 @@ P-256 work: DH-SIGN signs, verifies and does one ECDH a side; ECIES adds
 the envelope's ECDH (Initiator) or its opening (Responder); ECMQV one
 side signs or verifies and runs the ECMQV primitive. The static and
 ephemeral keys are fixed so that the same messages can be answered again
-(the Responder forgets its replay cache between runs)."""
+(the Responder forgets its replay cache between runs). A Responder's row
+makes the I_MESSAGE it answers with an Initiator that is gone before the
+Responder is made, as on a device whose Initiator is the PC; an
+Initiator's row needs both (the R_MESSAGE answers its own I_MESSAGE)."""
 
 KI = 0x1A2B3C4D5E6F708192A3B4C5D6E7F8091A2B3C4D5E6F708192A3B4C5D6E7F809
 KR = 0x0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0
@@ -32,7 +35,6 @@ def setup(mode, w):
         i = m.Initiator(KI, {cr: pr}, ci, cr, cs=1)
     else:
         i = m.Initiator(KI, {cr: pr}, idi=ci, idr=cr, cs=1)
-    r = m.Responder(KR, {ci: pi}, idr=cr, cache=8, cs=1)
     b = bytearray(420)
     o = bytearray(320)
     t = bytearray(b"\xe9\x3a\x5c\x10\x00\x00\x00\x00")  # NTP-UTC
@@ -46,6 +48,10 @@ def setup(mode, w):
     i.prepare(X)
     p = i.pre
     n = build()
+    if w == 2:
+        i = build = p = None
+        gc.collect()
+    r = m.Responder(KR, {ci: pi}, idr=cr, cache=8, cs=1)
     r.prepare(X)
     q = r.pre
     k = r.respond(b, n, t, o)
