@@ -309,16 +309,17 @@ def romfs_for(fw_root: Path, test_dirs: list[Path], img: Path) -> Path:
 
 
 # Under the unix port a ROMFS image is a bytearray in the heap (there is no
-# flash): a script mounts it first, the bytes it took are measured, and
-# figures subtract them (romfs_heap_bytes) so that they count what a board
-# with the image in flash would use. The code proper is compiled after the
+# flash): a script allocates it first, measures the bytes it took (the
+# bytearray alone: the mount's own objects are a board's too), mounts it,
+# and figures subtract those bytes (romfs_heap_bytes) so that they count
+# what a board with the image in flash would use. The code proper is compiled after the
 # mount (exec), so its compiler's peak meets the image as it would in flash.
 ROMFS_MOUNT = """
 import gc, sys, vfs
 gc.collect(); _a = gc.mem_alloc()
-_f = open({img!r}, "rb"); _b = bytearray({size}); _f.readinto(_b); _f.close(); del _f
+_b = bytearray({size}); ROMFS_BYTES = gc.mem_alloc() - _a; del _a
+_f = open({img!r}, "rb"); _f.readinto(_b); _f.close(); del _f
 vfs.mount(vfs.VfsRom(_b), "/rom"); sys.path[:] = ["/rom/lib"]; del _b
-gc.collect(); ROMFS_BYTES = gc.mem_alloc() - _a; del _a
 exec({code!r})
 """
 

@@ -10,12 +10,11 @@
 # mpremote answers by falling back to the plain raw REPL.
 #
 # It has a ROMFS partition too (unless started with "norom"), as boards
-# built with MICROPY_VFS_ROM do: a
-# host file beside the flash directory (FLASH_DIR.romfs) written through
-# vfs.rom_ioctl (what `mpremote romfs deploy` calls) and, when it holds an
-# image, mounted at /rom with /rom and /rom/lib on sys.path. Having no
-# flash to map, this port reads the image into the heap; the launcher adds
-# its size to the heap (mikeyhost.sim).
+# built with MICROPY_VFS_ROM do: a host file beside the flash directory
+# (FLASH_DIR.romfs) written through vfs.rom_ioctl (what `mpremote romfs
+# deploy` calls) and, when it holds an image, mounted at /rom with /rom and
+# /rom/lib on sys.path. Having no flash to map, this port reads the image
+# into the heap; the launcher adds its size to the heap (mikeyhost.sim).
 #
 #     micropython -X heapsize=N repl.mpy FLASH_DIR [raw] [norom]
 
