@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from mikeyhost import crypto, ecc
 from mikeyhost.errors import (
-    AuthFailure, BadIdentity, BadPolicyParam, InvalidTimestamp, MikeyError,
+    AuthFailure, BadIdentity, BadPolicyParam, InvalidTimestamp,
     UnexpectedPayload, UnsupportedDataType, UnsupportedDHGroup, UnsupportedEncryption, UnsupportedMAC,
     UnsupportedPRF,
 )
@@ -25,7 +25,7 @@ from mikeyhost.payloads import (
     KeyDataType, KvNull, MacAlg, Message, PayloadType, PrfFunc, SdpIdsExt, SrtpIdEntry, SrtpIdMap, SrtpPolicy, T,
     TsType, auth_field_offset, decode_message, encode_message,
 )
-from mikeyhost.psk import CryptoSession, Result, _policies, error_message, open_answer
+from mikeyhost.psk import Answering, CryptoSession, Result, _policies, open_answer
 from mikeyhost.replay import ReplayCache
 from mikeyhost.srtp import SrtpContext, master_key_and_salt, policy_dict
 
@@ -284,7 +284,7 @@ class _Csb:
 
 
 @dataclass
-class DhResponder:
+class DhResponder(Answering):
     """The Responder of DH-HMAC."""
 
     psk: bytes
@@ -296,12 +296,6 @@ class DhResponder:
     csbs: dict = field(default_factory=dict)
     x: int | None = None  # fix the next private exponent (known answers)
     p256: bool = False  # accept DH-Group 10, the P-256 profile extension (docs/ecc-profile.md)
-
-    def respond(self, data: bytes, now: int) -> Result:
-        try:
-            return self._respond(bytes(data), now)
-        except MikeyError as e:
-            return Result(error_message(int(e.code), data, now), error=e)
 
     def _respond(self, data: bytes, now: int) -> Result:
         decoded = decode_message(data, tolerant=self.tolerant)

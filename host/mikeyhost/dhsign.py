@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from mikeyhost import ecc
 from mikeyhost.dhhmac import _contexts, _srtp_map
 from mikeyhost.errors import (
-    AuthFailure, BadIdentity, InvalidTimestamp, MikeyError, UnsupportedDataType, UnsupportedDHGroup,
+    AuthFailure, BadIdentity, InvalidTimestamp, UnsupportedDataType, UnsupportedDHGroup,
 )
 from mikeyhost.payloads import (
     CERT, DH, ID, RAND, SP, CertType, DataType, DhGroup, Header, KvNull, PrfFunc, SrtpPolicy, T,
     TsType, decode_message,
 )
-from mikeyhost.psk import CryptoSession, Result, _policies, error_message, open_answer
+from mikeyhost.psk import Answering, CryptoSession, Result, _policies, open_answer
 from mikeyhost.replay import ReplayCache
 from mikeyhost.srtp import policy_dict
 
@@ -126,7 +126,7 @@ class DhSignInitiator:
 
 
 @dataclass
-class DhSignResponder:
+class DhSignResponder(Answering):
     """The Responder of DH-SIGN over P-256."""
 
     key: object  # our P-256 private key
@@ -137,13 +137,6 @@ class DhSignResponder:
     replay: ReplayCache = field(default_factory=ReplayCache)
     x: int | None = None  # fix the next ephemeral scalar (known answers)
     k: int | None = None  # fix the next ECDSA nonce (known answers)
-
-    def respond(self, data: bytes, now: int) -> Result:
-        """Process an I_MESSAGE; never raises for bad input."""
-        try:
-            return self._respond(bytes(data), now)
-        except MikeyError as e:
-            return Result(error_message(int(e.code), data, now), error=e)
 
     def _respond(self, data: bytes, now: int) -> Result:
         decoded, _, idi, idr, named, peer = ecc.accept_signed(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from mikeyhost import crypto, ecc
 from mikeyhost.errors import (
-    AuthFailure, BadIdentity, BadLength, InvalidTimestamp, MikeyError, UnexpectedPayload,
+    AuthFailure, BadIdentity, BadLength, InvalidTimestamp, UnexpectedPayload,
     UnsupportedDataType, UnsupportedEncryption, UnsupportedMAC,
 )
 from mikeyhost.payloads import (
@@ -27,7 +27,7 @@ from mikeyhost.payloads import (
     encode_id_and_key_data, encode_message, Message,
 )
 from mikeyhost.dhsign import _identity_payloads
-from mikeyhost.psk import CryptoSession, Result, _contexts, _policies, error_message, open_answer
+from mikeyhost.psk import Answering, CryptoSession, Result, _contexts, _policies, open_answer
 from mikeyhost.replay import ReplayCache
 from mikeyhost.srtp import policy_dict
 
@@ -168,7 +168,7 @@ def _open_kemac(decoded, env_key: bytes, rand: bytes):
 
 
 @dataclass
-class EciesResponder:
+class EciesResponder(Answering):
     """The Responder of MIKEY-ECIES."""
 
     key: object  # our P-256 private key (ECIES decryption)
@@ -176,12 +176,6 @@ class EciesResponder:
     idr: ID | None = None
     peer_idi: ID | None = None
     replay: ReplayCache = field(default_factory=ReplayCache)
-
-    def respond(self, data: bytes, now: int) -> Result:
-        try:
-            return self._respond(bytes(data), now)
-        except MikeyError as e:
-            return Result(error_message(int(e.code), data, now), error=e)
 
     def _respond(self, data: bytes, now: int) -> Result:
         decoded, _, idi, idr, named, peer = ecc.accept_signed(

@@ -197,6 +197,18 @@ def error_message(code: int, received: bytes | None, now: int) -> bytes:
     return encode_message(Message(header, [t, ERR(code)]))
 
 
+class Answering:
+    """What every mode's Responder does with an I_MESSAGE: respond() never
+    raises for bad input; a refusal is a Result holding the Error message
+    for the peer and the error. The mode's own work is _respond()."""
+
+    def respond(self, data: bytes, now: int) -> Result:
+        try:
+            return self._respond(bytes(data), now)
+        except MikeyError as e:
+            return Result(error_message(int(e.code), data, now), error=e)
+
+
 def open_kemac(decoded: Decoded, psk: bytes | None, rand: bytes, *, protected: bool):
     """Check the KEMAC's algorithms, verify its MAC over the message (§5.2)
     and decrypt its Key data (§4.2.3): (MIKEY keys, [KeyData]). NULL
@@ -269,7 +281,7 @@ class _Csb:
 
 
 @dataclass
-class Responder:
+class Responder(Answering):
     """The Responder of PSK mode (and of MIKEY-NULL when `protected`)."""
 
     psk: bytes | None
@@ -280,14 +292,6 @@ class Responder:
     tolerant: bool = False  # accept the deployed quirks (docs/profile.md)
     minisip_v: bool = False
     csbs: dict = field(default_factory=dict)  # CSB ID -> state for updates
-
-    def respond(self, data: bytes, now: int) -> Result:
-        """Process an I_MESSAGE; never raises for bad input: the error is in
-        the Result together with the Error message for the peer."""
-        try:
-            return self._respond(bytes(data), now)
-        except MikeyError as e:
-            return Result(error_message(int(e.code), data, now), error=e)
 
     def _respond(self, data: bytes, now: int) -> Result:
         decoded: Decoded = decode_message(data, tolerant=self.tolerant)
