@@ -18,6 +18,8 @@ OUT = ROOT / "tests" / "vectors" / "dhhmac.json"
 from mikeyhost.dhhmac import DhInitiator, DhOffer, DhResponder  # noqa: E402
 from mikeyhost.psk import CryptoSession, identity  # noqa: E402
 
+import toolchain  # noqa: E402
+
 PSK = bytes(range(0x30, 0x40))
 T = 0xE9000000_80000000  # NTP-UTC, 2023-12-21, half a second
 # Fixed private exponents: 256-bit, top bit set (obviously synthetic).
@@ -56,16 +58,8 @@ def render() -> str:
 
 
 def main(argv=None) -> int:
-    text = render()
-    if "--check" in (argv if argv is not None else sys.argv[1:]):
-        if not OUT.exists() or OUT.read_text() != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run python tools/make_dh_vectors.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text)
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
-
+    check = "--check" in (argv if argv is not None else sys.argv[1:])
+    return toolchain.write_generated(OUT, render(), check, "make_dh_vectors.py")
 
 if __name__ == "__main__":
     sys.exit(main())

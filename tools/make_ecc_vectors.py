@@ -27,6 +27,8 @@ from mikeyhost.ecies import EciesInitiator, EciesOffer, EciesResponder  # noqa: 
 from mikeyhost.ecmqv import EcmqvInitiator, EcmqvOffer, EcmqvResponder, shared_secret  # noqa: E402
 from mikeyhost.psk import CryptoSession, identity, key_data  # noqa: E402
 
+import toolchain  # noqa: E402
+
 T = 0xE9000000_80000000  # NTP-UTC, 2023-12-21, half a second
 CSB_ID = 0x45434321
 RAND = bytes(range(0xB0, 0xC0))
@@ -118,16 +120,8 @@ def render() -> str:
 
 
 def main(argv=None) -> int:
-    text = render()
-    if "--check" in (argv if argv is not None else sys.argv[1:]):
-        if not OUT.exists() or OUT.read_text() != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run python tools/make_ecc_vectors.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text)
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
-
+    check = "--check" in (argv if argv is not None else sys.argv[1:])
+    return toolchain.write_generated(OUT, render(), check, "make_ecc_vectors.py")
 
 if __name__ == "__main__":
     sys.exit(main())

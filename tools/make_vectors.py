@@ -20,6 +20,8 @@ from pathlib import Path
 from mikeyhost import crypto
 from mikeyhost.crypto import EncrAlg, MacAlg
 
+import toolchain
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "vectors" / "crypto.json"
 
@@ -309,15 +311,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="exit 1 if the committed file differs")
     args = ap.parse_args()
-    text = render()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(ROOT)} is stale: run python tools/make_vectors.py", file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}")
-    return 0
+    return toolchain.write_generated(OUT, render(), args.check, "make_vectors.py")
 
 
 if __name__ == "__main__":

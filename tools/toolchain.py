@@ -360,6 +360,20 @@ def run_micropython(args: list[str], heap: int | None = None,
                           cwd=cwd, input=input)
 
 
+def write_generated(out: Path, text: str, check: bool, tool: str) -> int:
+    """Write a generated file (vectors), or with check only compare it:
+    1 when the committed file is stale. tool: the script that makes it."""
+    rel = out.relative_to(ROOT)
+    if check:
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            print(f"{rel} is stale: run python tools/{tool}", file=sys.stderr)
+            return 1
+        return 0
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {rel}")
+    return 0
+
+
 def run_tool(name: str, main) -> None:
     """Entry point of a tools/ script: a tool-chain problem is one line on
     stderr and exit status 1, not a traceback."""
