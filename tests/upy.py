@@ -49,14 +49,42 @@ class UPy:
         return r.stdout.decode()
 
 
+# What every Script's device code starts with: hex in and out, optional
+# fields, the SRTP contexts of an engine, a MikeyError as [reason, code].
+SCRIPT_HELPERS = r"""
+import sys, json, binascii
+from mikey import srtp
+
+u = binascii.unhexlify
+
+
+def h(b):
+    return binascii.hexlify(b).decode()
+
+
+def o(c, k):
+    v = c.get(k)
+    return None if v is None else u(v)
+
+
+def contexts(x):
+    return [srtp.context(x.ctx, i) for i in range(x.ncs)]
+
+
+def err(e):
+    return None if e is None else [e.reason, e.code]
+"""
+
+
 class Script:
     """A MicroPython script that reads JSON cases from stdin, one a line,
     and prints one JSON line for each: the cases added, then run in one
-    process (the state they build up, e.g. an Initiator, carries over)."""
+    process (the state they build up, e.g. an Initiator, carries over).
+    `code` comes after SCRIPT_HELPERS."""
 
     def __init__(self, upy: UPy, code: str):
         self.upy = upy
-        self.code = code
+        self.code = SCRIPT_HELPERS + code
         self.cases = []
 
     def add(self, **case):

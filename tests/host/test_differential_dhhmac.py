@@ -30,34 +30,12 @@ S = 1 << 32  # one NTP second
 # Runs on the device: one JSON case a line in, one JSON result a line out.
 # Private exponents come in as hex and are prepared before each message.
 DEVICE = r"""
-import sys, json, binascii
 from mikey.dhhmac import Initiator, Responder
-from mikey import srtp
-
-u = binascii.unhexlify
-
-
-def h(b):
-    return binascii.hexlify(b).decode()
-
-
-def o(c, k):
-    v = c.get(k)
-    return None if v is None else u(v)
-
 
 buf = bytearray(700)
 out = bytearray(700)
 ini = None
 res = None
-
-
-def contexts(x):
-    return [srtp.context(x.ctx, i) for i in range(x.ncs)]
-
-
-def err(e):
-    return None if e is None else [e.reason, e.code]
 
 
 for line in sys.stdin:

@@ -31,20 +31,7 @@ VECTORS = [v for v in json.loads((ROOT / "tests" / "vectors" / "ecc.json").read_
 
 # Runs on the device: one JSON case a line in, one JSON result a line out.
 DEVICE = r"""
-import sys, json, binascii, gc
-from mikey import srtp
-
-u = binascii.unhexlify
-
-
-def h(b):
-    return binascii.hexlify(b).decode()
-
-
-def o(c, k):
-    v = c.get(k)
-    return None if v is None else u(v)
-
+import gc
 
 MODES = {"dhsign-ecdsa": "mikey.dhsign", "ecies": "mikey.ecies", "ecmqv": "mikey.ecmqv"}
 buf = bytearray(700)
@@ -58,14 +45,6 @@ def mod(c):
 
 def peers(c):
     return {k.encode(): u(v) for k, v in c["peers"].items()}
-
-
-def contexts(x):
-    return [srtp.context(x.ctx, i) for i in range(x.ncs)]
-
-
-def err(e):
-    return None if e is None else [e.reason, e.code]
 
 
 for line in sys.stdin:

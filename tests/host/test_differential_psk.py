@@ -27,7 +27,7 @@ import pytest
 from mikeyhost import crypto
 from mikeyhost.payloads import SrtpPolicy, decode_message
 from mikeyhost.psk import CryptoSession, Initiator, Offer, Responder, identity, key_data
-from mikeyhost.replay import ReplayCache
+from upy import Script
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = json.loads((ROOT / "tests" / "vectors" / "public.json").read_text())["vectors"]
@@ -38,28 +38,10 @@ S = 1 << 32  # one second in NTP units
 
 # Runs on the device: one JSON case a line in, one JSON result a line out.
 DEVICE = r"""
-import sys, json, binascii
 from mikey.psk import Initiator, Responder
-from mikey import srtp
-
-u = binascii.unhexlify
-
-
-def h(b):
-    return binascii.hexlify(b).decode()
-
-
-def o(c, k):
-    v = c.get(k)
-    return None if v is None else u(v)
-
 
 buf = bytearray(700)
 out = bytearray(400)
-
-
-def contexts(x):
-    return [srtp.context(x.ctx, i) for i in range(x.ncs)]
 
 
 for line in sys.stdin:
@@ -71,8 +53,7 @@ for line in sys.stdin:
         for m in c["msgs"]:
             m = u(m)
             n = r.respond(m, len(m), u(c["now"]), out)
-            e = r.error
-            res.append({"reply": h(out[:n]), "error": None if e is None else [e.reason, e.code],
+            res.append({"reply": h(out[:n]), "error": err(r.error),
                         "quirks": srtp.quirks(r.quirks), "contexts": contexts(r)})
         print(json.dumps(res))
     else:
@@ -99,10 +80,10 @@ for line in sys.stdin:
 
 
 def device(upy, cases):
-    out = upy.run(DEVICE, profile="esp32", stdin="".join(json.dumps(c) + "\n" for c in cases).encode())
-    rows = [json.loads(line) for line in out.splitlines()]
-    assert len(rows) == len(cases)
-    return rows
+    s = Script(upy, DEVICE)
+    for c in cases:
+        s.add(**c)
+    return s.run()
 
 
 def hx(b):
