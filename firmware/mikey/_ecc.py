@@ -101,7 +101,10 @@ def kdf(z, n, o, p):
 
 def tgk(k, o, n, kv, s, m):
     """Key data table (base._KEYS) of one TGK at k[o:o+n] (§4.1.3), KV type
-    kv with the SPI (the MKI) at k[s:s+m]: what base._contexts reads."""
+    kv with the SPI (the MKI) at k[s:s+m]: what base._contexts reads.
+    (mikey.dhhmac._tgk is the same: shared, it would sit where the PSK path
+    loads it, in codec or base, and there it costs the PSK exchange 256 B
+    of its min heap and its place in the 32 KB profile.)"""
     y = base._KEYS
     y.count = 1
     y.type[0] = 0
