@@ -30,6 +30,13 @@ class UsageError(Exception):
     """Bad command-line input (exit status 2)."""
 
 
+def secret_hex(x: int) -> str:
+    """A private value as `init --json` prints it for `finish --dh-secret`:
+    whole bytes, at least 32 (a value with a leading zero nibble printed
+    as an odd number of hex digits would not read back)."""
+    return x.to_bytes(max(32, -(-x.bit_length() // 8)), "big").hex()
+
+
 # -- inputs --------------------------------------------------------------------------
 
 _HEX = re.compile(r"^[0-9a-fA-F\s:]+$")
@@ -232,7 +239,7 @@ def cmd_init_dhhmac(args) -> int:
                     mac_alg=MAC[args.mac], prf_func=args.prf, sdp_ids=args.sdp_ids)
     init = DhInitiator(args.psk, offer)
     if args.json:
-        print(json.dumps({"message": init.message.hex(), "dh_secret": f"{x:x}"}, indent=1))
+        print(json.dumps({"message": init.message.hex(), "dh_secret": secret_hex(x)}, indent=1))
     else:
         print(sdp.format_attribute(init.message) if args.sdp else init.message.hex())
     return 0
@@ -303,36 +310,23 @@ def cmd_respond(args) -> int:
 def cmd_finish(args) -> int:
     from mikeyhost.psk import Initiator, identity
 
-    if args.mode in ECC_MODES:
-        from mikeyhost import cli_ecc
+    try:
+        if args.mode in ECC_MODES:
+            from mikeyhost import cli_ecc
 
-        try:
             init = cli_ecc.initiator(args, read_message(args.init))
-        except ValueError as e:
-            raise UsageError(str(e)) from None
-        contexts = init.finish(read_message(args.message), expect_idr=identity(args.expect_idr))
-        if args.json:
-            print(json.dumps({"keys": keys_json(contexts)}, indent=1))
-        else:
-            print(contexts_text(contexts, args.show_keys))
-        return 0
-    if args.mode in ("dhhmac", "dhhmac-p256"):
-        from mikeyhost.dhhmac import DhInitiator
+        elif args.mode in ("dhhmac", "dhhmac-p256"):
+            from mikeyhost.dhhmac import DhInitiator
 
-        if args.psk is None or args.dh_secret is None:
-            raise UsageError("dhhmac finish needs --psk and --dh-secret (the private exponent init used)")
-        try:
-            init = DhInitiator.from_message(args.psk, read_message(args.init), int.from_bytes(args.dh_secret, "big"))
-        except ValueError as e:
-            raise UsageError(str(e)) from None
-        contexts = init.finish(read_message(args.message), expect_idr=identity(args.expect_idr))
-        if args.json:
-            print(json.dumps({"keys": keys_json(contexts)}, indent=1))
+            if args.psk is None or args.dh_secret is None:
+                raise UsageError("dhhmac finish needs --psk and --dh-secret (the private exponent init used)")
+            init = DhInitiator.from_message(args.psk, read_message(args.init),
+                                            int.from_bytes(args.dh_secret, "big"))
         else:
-            print(contexts_text(contexts, args.show_keys))
-        return 0
-    init = Initiator.from_message(args.psk if args.mode == "psk" else None, read_message(args.init),
-                                  minisip_v=args.minisip_v)
+            init = Initiator.from_message(args.psk if args.mode == "psk" else None, read_message(args.init),
+                                          minisip_v=args.minisip_v)
+    except ValueError as e:  # the message and the private value given do not belong together
+        raise UsageError(str(e)) from None
     contexts = init.finish(read_message(args.message), expect_idr=identity(args.expect_idr))
     if args.json:
         print(json.dumps({"keys": keys_json(contexts)}, indent=1))

@@ -20,7 +20,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from mikeyhost import ecc, sdp
-from mikeyhost.cli import UsageError
+from mikeyhost.cli import UsageError, secret_hex
 from mikeyhost.payloads import EncrAlg, KvNull, KvSpi, SrtpPolicy
 
 ECC_MODES = ["dhsign-ecdsa", "ecies", "ecmqv"]
@@ -140,7 +140,7 @@ def init(args, common) -> int:
             i = DhSignInitiator(key, DhSignOffer(csb_id, t, rand, cs, idi=idi, idr=idr, cert=args.cert, x=x, k=k,
                                                  kv=KvSpi(args.mki) if args.mki else KvNull(), policies=policies,
                                                  prf_func=args.prf), _trust(args))
-            out["dh_secret"] = f"{x:x}"
+            out["dh_secret"] = secret_hex(x)
         elif args.mode == "ecmqv":
             from mikeyhost.ecmqv import EcmqvInitiator, EcmqvOffer
 
@@ -149,7 +149,7 @@ def init(args, common) -> int:
                                                auth_alg=common["MAC"][args.mac], tgk_len=args.tgk_len,
                                                kv=KvSpi(args.mki) if args.mki else KvNull(), policies=policies,
                                                prf_func=args.prf), _trust(args))
-            out["dh_secret"] = f"{x:x}"
+            out["dh_secret"] = secret_hex(x)
         else:
             from mikeyhost.ecies import EciesInitiator, EciesOffer
 

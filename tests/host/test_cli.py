@@ -170,6 +170,22 @@ def test_dhhmac_init_respond_finish_with_fixed_secrets():
     assert mikey("init", "dhhmac", "--psk", PSK).returncode == 2  # no --idr
 
 
+def test_a_private_value_with_leading_zero_bits_reads_back():
+    # init --json prints the private value finish --dh-secret takes back:
+    # whole bytes, 32 at least, whatever its top nibble
+    x = 0x0ABC << 240
+    i_msg = json.loads(out("init", "dhhmac", "--psk", PSK, "--idr", "bob@example.org", "--idi", "a@example.org",
+                           "--dh-secret", f"{x:064x}", "--json"))
+    assert i_msg["dh_secret"] == f"{x:064x}"
+    from mikeyhost.cli import secret_hex
+
+    assert secret_hex(1) == "00" * 31 + "01" and bytes.fromhex(secret_hex(x)) == x.to_bytes(32, "big")
+    resp = json.loads(out("respond", "dhhmac", "--psk", PSK, "--idr", "bob@example.org", "--json", i_msg["message"]))
+    fin = json.loads(out("finish", "dhhmac", "--psk", PSK, "--dh-secret", i_msg["dh_secret"], "--init",
+                         i_msg["message"], "--json", resp["message"]))
+    assert fin["keys"] == resp["keys"]
+
+
 def test_dhhmac_random_secret_is_reported_only_in_json():
     j = json.loads(out("init", "dhhmac", "--psk", PSK, "--idr", "bob@example.org", "--json"))
     assert len(j["dh_secret"]) >= 60 and j["message"][2:4] == "07"
