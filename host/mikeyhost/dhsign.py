@@ -56,6 +56,35 @@ def _identity_payloads(ident: ID | None, cert: bytes | None) -> list:
     return [ident] if ident is not None else []
 
 
+def _offer_payloads(o) -> list:
+    """The payloads a signed I_MESSAGE's offer opens with (DH-SIGN and
+    MIKEY-ECMQV): T, RAND, IDi or CERTi, [IDr], {SP}."""
+    payloads = [T(TsType.NTP_UTC, o.t), RAND(o.rand)] + _identity_payloads(o.idi, o.cert)
+    payloads += [o.idr] if o.idr is not None else []
+    return payloads + [SP.from_srtp(p, policy_no=i) for i, p in enumerate(o.policies)]
+
+
+def _sent_offer(key, data: bytes, grammar: str, what: str, kind, attr: str, x: int):
+    """An I_MESSAGE we sent earlier (DH-SIGN or MIKEY-ECMQV, data type 4),
+    checked against our key and our ephemeral scalar x, whose point is
+    `attr` of its `kind` payload (DH or ECCPT): (that payload, the fields
+    every offer has)."""
+    decoded = decode_message(bytes(data))
+    msg, h = decoded.message, decoded.message.header
+    if h.data_type != DataType.DH_INIT:
+        raise UnsupportedDataType(f"data type {int(h.data_type)} is not a {what}")
+    ecc.check_grammar(msg, grammar, what)
+    p = msg.find(kind)
+    if getattr(p, attr) != ecc.point_bytes(x):
+        raise ValueError(f"the ephemeral scalar does not match the point of the {what}")
+    ecc.check_signature(decoded, ecc.private_key(key).public_key())
+    idi, idr, certs = ecc.initiator_ids(msg, None)
+    return p, dict(csb_id=h.csb_id, t=msg.find(T).value, rand=msg.find(RAND).rand,
+                   cs=[CryptoSession(e.ssrc, e.roc, e.policy_no) for e in h.cs_map.entries],
+                   idi=idi, idr=idr, cert=certs[0].data if certs else None, x=x, kv=p.kv,
+                   policies=[sp.srtp() for sp in msg.find_all(SP)], prf_func=h.prf_func)
+
+
 @dataclass
 class DhSignInitiator:
     key: object  # our P-256 private key (scalar or key object)
@@ -69,31 +98,15 @@ class DhSignInitiator:
         if o.x is None:
             o.x = ecc.new_scalar()
         header = Header(DataType.DH_INIT, o.csb_id, _srtp_map(o.cs), v=False, prf_func=o.prf_func)
-        payloads = [T(TsType.NTP_UTC, o.t), RAND(o.rand)] + _identity_payloads(o.idi, o.cert)
-        payloads += [o.idr] if o.idr is not None else []
-        payloads += [SP.from_srtp(p, policy_no=i) for i, p in enumerate(o.policies)]
-        payloads.append(DH(DhGroup.P_256, ecc.point_bytes(o.x), o.kv))
+        payloads = _offer_payloads(o) + [DH(DhGroup.P_256, ecc.point_bytes(o.x), o.kv)]
         self.message = ecc.signed(header, payloads, self.key, o.k)
 
     @classmethod
     def from_message(cls, key, data: bytes, x: int, trust: ecc.Trust | None = None) -> "DhSignInitiator":
         """The Initiator of an I_MESSAGE it sent earlier, from the message,
         its signing key and its ephemeral scalar (`mikey finish dhsign-ecdsa`)."""
-        decoded = decode_message(bytes(data))
-        msg, h = decoded.message, decoded.message.header
-        if h.data_type != DataType.DH_INIT:
-            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a DH-SIGN I_MESSAGE")
-        ecc.check_grammar(msg, I_GRAMMAR, "DH-SIGN I_MESSAGE")
-        dhi = msg.find(DH)
-        if dhi.value != ecc.point_bytes(x):
-            raise ValueError("the ephemeral scalar does not match DHi")
-        ecc.check_signature(decoded, ecc.private_key(key).public_key())
-        idi, idr, certs = ecc.initiator_ids(msg, None)
-        offer = DhSignOffer(csb_id=h.csb_id, t=msg.find(T).value, rand=msg.find(RAND).rand,
-                            cs=[CryptoSession(e.ssrc, e.roc, e.policy_no) for e in h.cs_map.entries],
-                            idi=idi, idr=idr, cert=certs[0].data if certs else None, x=x, kv=dhi.kv,
-                            policies=[sp.srtp() for sp in msg.find_all(SP)], prf_func=h.prf_func)
-        init = cls(key, offer, trust or ecc.Trust())
+        _, fields = _sent_offer(key, data, I_GRAMMAR, "DH-SIGN I_MESSAGE", DH, "value", x)
+        init = cls(key, DhSignOffer(**fields), trust or ecc.Trust())
         init.message = bytes(data)  # as sent (its nonce may not have been RFC 6979's)
         return init
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from mikeyhost import crypto, ecc
 from mikeyhost.dhhmac import _contexts, _srtp_map
-from mikeyhost.dhsign import _identity_payloads
+from mikeyhost.dhsign import _identity_payloads, _offer_payloads, _sent_offer
 from mikeyhost.errors import (
     AuthFailure, BadIdentity, BadPolicyParam, InvalidTimestamp, MikeyError, PeerError, UnsupportedDataType,
     UnsupportedMAC,
@@ -29,7 +29,7 @@ from mikeyhost.payloads import (
     ECCPT, ERR, ID, RAND, SIGN, SP, DataType, EccCurve, Header, KvNull, MacAlg, Message, PrfFunc,
     SrtpPolicy, T, TsType, V, decode_message, encode_message,
 )
-from mikeyhost.psk import CryptoSession, Result, _policies, error_message
+from mikeyhost.psk import Result, _policies, error_message
 from mikeyhost.replay import ReplayCache
 from mikeyhost.srtp import policy_dict
 
@@ -99,31 +99,14 @@ class EcmqvInitiator:
         # V = 1: the R_MESSAGE carries a verification message, and ECMQV
         # needs ECCPTr, so the Responder always answers.
         header = Header(DataType.DH_INIT, o.csb_id, _srtp_map(o.cs), v=True, prf_func=o.prf_func)
-        payloads = [T(TsType.NTP_UTC, o.t), RAND(o.rand)] + _identity_payloads(o.idi, o.cert)
-        payloads += [o.idr] if o.idr is not None else []
-        payloads += [SP.from_srtp(p, policy_no=i) for i, p in enumerate(o.policies)]
-        payloads.append(o.eccpt())
+        payloads = _offer_payloads(o) + [o.eccpt()]
         self.message = ecc.signed(header, payloads, self.key, o.k)
 
     @classmethod
     def from_message(cls, key, data: bytes, x: int, trust: ecc.Trust | None = None) -> "EcmqvInitiator":
         """The Initiator of an I_MESSAGE it sent earlier (`mikey finish ecmqv`)."""
-        decoded = decode_message(bytes(data))
-        msg, h = decoded.message, decoded.message.header
-        if h.data_type != DataType.DH_INIT:
-            raise UnsupportedDataType(f"data type {int(h.data_type)} is not a MIKEY-ECMQV I_MESSAGE")
-        ecc.check_grammar(msg, I_GRAMMAR, "MIKEY-ECMQV I_MESSAGE")
-        p = msg.find(ECCPT)
-        if p.point != ecc.point_bytes(x):
-            raise ValueError("the ephemeral scalar does not match ECCPTi")
-        ecc.check_signature(decoded, ecc.private_key(key).public_key())
-        idi, idr, certs = ecc.initiator_ids(msg, None)
-        offer = EcmqvOffer(csb_id=h.csb_id, t=msg.find(T).value, rand=msg.find(RAND).rand,
-                           cs=[CryptoSession(e.ssrc, e.roc, e.policy_no) for e in h.cs_map.entries],
-                           idi=idi, idr=idr, cert=certs[0].data if certs else None, x=x, auth_alg=p.auth_alg,
-                           tgk_len=p.tgk_len, kv=p.kv, policies=[sp.srtp() for sp in msg.find_all(SP)],
-                           prf_func=h.prf_func)
-        init = cls(key, offer, trust or ecc.Trust())
+        p, fields = _sent_offer(key, data, I_GRAMMAR, "MIKEY-ECMQV I_MESSAGE", ECCPT, "point", x)
+        init = cls(key, EcmqvOffer(auth_alg=p.auth_alg, tgk_len=p.tgk_len, **fields), trust or ecc.Trust())
         init.message = bytes(data)
         return init
 
