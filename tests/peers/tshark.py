@@ -127,3 +127,18 @@ def dissect(messages) -> list[Dissection]:
         malformed = "_ws.malformed" in protos or any("Malformed" in (p.get("showname") or "") for p in pkt.iter("proto"))
         out.append(Dissection(m, fields, malformed, expert))
     return out
+
+
+def check_dh_messages(messages) -> None:
+    """Assert that tshark decodes each DH-carrying message (DH-HMAC, DH-SIGN)
+    whole, not malformed, with the data type and every DH payload's group
+    and value the twin's decoder reads."""
+    from mikeyhost.payloads import DH, decode_message
+
+    messages = list(messages)
+    for m, d in zip(messages, dissect(messages)):
+        assert not d.malformed and d.uncovered() == [], m.hex()
+        dm = decode_message(m).message
+        assert int(d.first("mikey.type").show) == dm.header.data_type
+        assert [f.value for f in d.all("mikey.dh.value")] == [p.value.hex() for p in dm.find_all(DH)]
+        assert [int(f.show) for f in d.all("mikey.dh.group")] == [p.group for p in dm.find_all(DH)]
