@@ -72,7 +72,6 @@ DEFAULT_SRTP = const(
     b"\x0b\x01\x0a"  # authentication tag length: 10
 )
 # Lookup tables in one bytes object (each object is RAM of its own), from
-# Lookup tables in one bytes object (each object is RAM of its own), from
 #   _MAC_LEN: the MAC length of MAC alg NULL, HMAC-SHA-1-160, HMAC-SHA-256-256 (RFC 6043)
 #   _POFF: where each SRTP parameter type lies in a policy (above)
 #   _DEFAULTS: the policy of the RFC 3711 §8.2 defaults (25 bytes): AES-CM,

@@ -46,7 +46,8 @@ _ERR = const(12)
 _KEY_DATA = const(20)
 
 # docs/profile.md "SP": the SRTP policy sent unless the user sets one, as
-# Type | Length | Value in ascending type order (RFC 3830 §6.10.1)
+# Type | Length | Value in ascending type order (RFC 3830 §6.10.1). The
+# same bytes as mikey.base.DEFAULT_SRTP: the encode part does not load base.
 DEFAULT_SRTP = (
     b"\x00\x01\x01"  # encryption algorithm: AES-CM
     b"\x01\x01\x10"  # session encryption key length: 16

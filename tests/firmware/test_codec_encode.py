@@ -93,6 +93,9 @@ def test_sp_default_policy_is_the_profile_set():
                      "000101 010110 020101 030114 04010e 050100 070101 080101 0a0101 0b010a"))
     p = W.sp(buf, bare(), 2, 3, b"\x0b\x01\x04", 0)  # a user's policy: tag length 4
     eq(out(p), unhex(HDR0 % "0a" + "00 03 00 0003 0b0104"))
+    from mikey import base  # the engines' copy (encode does not load base)
+
+    eq(W.DEFAULT_SRTP, base.DEFAULT_SRTP)
 
 
 def test_kemac_with_key_data_sub_payloads():
