@@ -35,7 +35,7 @@ def build(arch) -> tuple[Path, Path]:
         toolchain.compile_mpy(src, out / (src.stem + ".mpy"), arch, opt=toolchain.DEPLOY_OPT,
                               source_name=src.stem)
     root = toolchain.board_fs(fw, [out], out.parent / f"{arch or 'bytecode'}-fs")
-    return root, toolchain.romfs_for(fw, [out], out.parent / f"{arch or 'bytecode'}.romfs")
+    return root, toolchain.romfs_image(root / "lib", out.parent / f"{arch or 'bytecode'}.romfs")
 
 
 def run_one(path, module, i, heap) -> dict:

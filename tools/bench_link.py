@@ -57,11 +57,10 @@ def agent_heap(romfs: bool = False) -> tuple[int, int, int]:
     with tempfile.TemporaryDirectory() as d:
         (Path(d) / "m.json").write_text('{"psk": "' + "00" * 16 + '", "identity": "d"}')  # provisioned
         code, heap = HEAP_SCRIPT.replace("STORE", repr(d)), toolchain.profiles()["esp32"].heap
+        path, cwd = toolchain.BOARD_LIB, toolchain.board_fs(fw, [], Path(d) / "fs")
         if romfs:
-            img = toolchain.romfs_for(fw, [], Path(d) / "fw.romfs")
+            img = toolchain.romfs_image(cwd / "lib", Path(d) / "fw.romfs")
             code, path, cwd, heap = toolchain.romfs_script(img, code), [], None, heap + img.stat().st_size
-        else:
-            path, cwd = toolchain.BOARD_LIB, toolchain.board_fs(fw, [], Path(d) / "fs")
         r = toolchain.run_micropython(["-c", code], heap=heap, path=path, cwd=cwd)
     if r.returncode != 0:
         raise toolchain.ToolchainError(f"agent heap probe failed: {r.stderr.decode(errors='replace')}")

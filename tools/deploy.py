@@ -71,12 +71,7 @@ def main(argv=None) -> int:
             raise toolchain.ToolchainError(
                 f"the firmware on {args.port} has no ROMFS (vfs.rom_ioctl): flash one built with "
                 f"MICROPY_VFS_ROM (boards/{args.board}/README.md) or deploy without ROMFS=1")
-        img = stage.parent / f"{args.board}.romfs"
-        tree = stage.parent / f"{args.board}-romfs"
-        if tree.exists():
-            shutil.rmtree(tree)
-        shutil.copytree(stage / "lib", tree / "lib")
-        img.write_bytes(toolchain.romfs_image(tree))
+        img = toolchain.romfs_image(stage / "lib", stage.parent / f"{args.board}.romfs")
         mpremote(args.port, "romfs", "deploy", str(img))
         mpremote(args.port, "rm", "-r", ":/lib/mikey", check=False)  # no older copy to shadow it
     else:

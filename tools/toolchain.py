@@ -2,7 +2,9 @@
 deploy see it: which interpreter, which board profiles, which parts of the
 firmware, and how .mpy files are built. One place, so every tool agrees."""
 
+import functools
 import json
+import math
 import os
 import subprocess
 import sys
@@ -273,12 +275,13 @@ def board_fs(fw_root: Path, test_dirs: list[Path], root: Path) -> Path:
     return root
 
 
-def romfs_image(tree: Path) -> bytes:
-    """A ROMFS image (MicroPython's read-only, memory-mapped filesystem) of
-    the directory `tree`, made with mpremote's writer. A board with ROMFS
-    mounts it at /rom and puts /rom/lib on sys.path; .mpy files there run
-    in place: their bytecode and constants stay in flash, where a file on
-    LittleFS or FAT is copied into the heap at import."""
+def romfs_image(lib: Path, img: Path) -> Path:
+    """Write img: a ROMFS image (MicroPython's read-only, memory-mapped
+    filesystem, made with mpremote's writer) whose lib/ holds what the
+    directory `lib` holds. A board with ROMFS mounts it at /rom and puts
+    /rom/lib on sys.path; .mpy files there run in place: their bytecode and
+    constants stay in flash, where a file on LittleFS or FAT is copied into
+    the heap at import."""
     from mpremote.romfs import VfsRomWriter
 
     w = VfsRomWriter()
@@ -292,19 +295,10 @@ def romfs_image(tree: Path) -> bytes:
             elif not e.name.endswith(".args"):
                 w.mkfile(e.name, e.read_bytes())
 
-    walk(tree)
-    return w.finalise()
-
-
-def romfs_for(fw_root: Path, test_dirs: list[Path], img: Path) -> Path:
-    """Write img: a ROMFS image with the `mikey` package of fw_root and the
-    .mpy files of test_dirs under lib/, as a board mounts it."""
-    import shutil
-
-    tree = img.with_name(img.name + ".d")
-    stage_for_device(fw_root, test_dirs, tree / "lib")
-    img.write_bytes(romfs_image(tree))
-    shutil.rmtree(tree)
+    w.opendir("lib")
+    walk(lib)
+    w.closedir()
+    img.write_bytes(w.finalise())
     return img
 
 
@@ -312,8 +306,9 @@ def romfs_for(fw_root: Path, test_dirs: list[Path], img: Path) -> Path:
 # flash): a script allocates it first, measures the bytes it took (the
 # bytearray alone: the mount's own objects are a board's too), mounts it,
 # and figures subtract those bytes (romfs_heap_bytes) so that they count
-# what a board with the image in flash would use. The code proper is compiled after the
-# mount (exec), so its compiler's peak meets the image as it would in flash.
+# what a board with the image in flash would use. The code proper is
+# compiled after the mount (exec), so its compiler's peak meets the image
+# as it would in flash.
 ROMFS_MOUNT = """
 import gc, sys, vfs
 gc.collect(); _a = gc.mem_alloc()
@@ -331,15 +326,22 @@ def romfs_script(img: Path, code: str) -> str:
 
 def romfs_heap_bytes(img: Path, heap: int) -> int:
     """-X heapsize bytes the mounted image img takes in a heap of `heap`
-    bytes: its blocks, and their share of the allocation tables (measured
-    with room to spare: the blocks do not depend on the heap's size)."""
+    bytes: its blocks, and their share of the allocation tables."""
+    used, ratio = _romfs_blocks(img, img.stat().st_mtime_ns)
+    return math.ceil(used * ratio)
+
+
+@functools.lru_cache
+def _romfs_blocks(img: Path, _mtime: int) -> tuple[int, float]:
+    # (heap bytes of the mounted image, heap size per pool byte): measured
+    # once per image, with room to spare; neither depends on the heap size
     code = romfs_script(img, "print(ROMFS_BYTES, gc.mem_alloc() + gc.mem_free())")
-    big = heap + 65536
+    big = img.stat().st_size + (256 << 10)
     r = run_micropython(["-c", code], heap=big, path=[])
     if r.returncode != 0:
         raise ToolchainError(f"cannot mount {img}: {r.stdout.decode(errors='replace')}")
     used, pool = map(int, r.stdout.split())
-    return -(-used * big // pool)
+    return used, big / pool
 
 
 def run_micropython(args: list[str], heap: int | None = None,

@@ -111,8 +111,9 @@ _part = _Part()
 
 def _rom_ioctl(part, op, *a):
     """vfs.rom_ioctl (extmod/vfs_rom_ioctl.c) for one partition kept in the
-    file part: 1 segments, 2 the segment, 3 prepare (erase), 4 write, 5
-    done, 6 block size. Errors are negative, as the firmware's."""
+    file part: 1 segments, 2 the segment, 3 prepare (here: start an empty
+    file, not erase), 4 write, 5 done, 6 block size. Errors are negative,
+    as the firmware's."""
     if op == 1:
         return 1
     if not a or a[0] != 0:
@@ -121,14 +122,12 @@ def _rom_ioctl(part, op, *a):
         return _part
     if op == 6:
         return _ROMFS_BLOCK
-    if op == 3:
-        n = a[-1] if len(a) == 3 else a[1]
+    if op == 3:  # prepare (id, length) or (id, offset, length): from 0, a new image
         off = a[1] if len(a) == 3 else 0
-        if off + n > _ROMFS_SIZE:
+        if off + a[-1] > _ROMFS_SIZE:
             return -27  # -EFBIG
-        with vfs.VfsPosix().open(part, "r+b" if off else "wb") as f:
-            f.seek(off)
-            f.write(b"\xff" * n)
+        if not off:
+            vfs.VfsPosix().open(part, "wb").close()
         return 16  # smallest write
     if op == 4:
         off, data = a[1], a[2]
